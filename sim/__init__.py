@@ -1,0 +1,52 @@
+"""Stormdesk's simulation core: complaint storms across channels, worked by reps.
+
+Public API (notebooks, the trainer and the CLI use only this)::
+
+    import sim
+    scenario = sim.load_scenario("scenarios/product_recall.toml")
+    results = sim.run(scenario, seed=3)
+    results.kpis            # DESIGN §5 dict
+    results.timeseries      # one row per clock hour
+    results.complaints      # one row per complaint
+
+``sim.StormModel`` runs step by step (``run_until(minutes)``) for live use.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .model import StormModel, TraineeSeat
+from .results import Results
+from .scenario import ScenarioError, StormScenario, load_scenario, parse_scenario
+
+
+def run(scenario: StormScenario, seed: int | None = None, *, progress=None) -> Results:
+    """Run ``scenario`` to its end with ``seed`` (default: the file's seed) and return results.
+
+    ``progress``, if given, is called as ``progress(done_minutes, total_minutes)`` about every
+    simulated hour (the CLI draws its progress bar with it).
+    """
+    model = StormModel(scenario, seed)
+    if progress is None:
+        model.run()
+    else:
+        step = 60.0
+        t = 0.0
+        while not model.finished:
+            t = min(t + step, model.duration)
+            model.run_until(t)
+            progress(model.now, model.duration)
+    return model.results()
+
+
+__all__ = [
+    "Results",
+    "ScenarioError",
+    "StormModel",
+    "StormScenario",
+    "TraineeSeat",
+    "load_scenario",
+    "parse_scenario",
+    "run",
+]
