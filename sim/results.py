@@ -1,0 +1,219 @@
+"""Results of a run: the KPI dict of DESIGN §5, an hourly timeseries and the complaints table.
+
+Definitions line up with Erlang's (DESIGN §5): *wait* runs from arrival until a rep starts on
+the complaint or the customer gives up (or the run ends, for those still waiting); only
+arrivals in [warm-up, end) count; an undefined figure is ``None``, never NaN.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .agents import ComplaintState, Origin, Outcome
+from .ledger import Ledger
+
+
+@dataclass
+class Results:
+    """What a run produced.
+
+    ``kpis``: the DESIGN §5 dict (JSON-ready); ``timeseries``: one row per clock hour (volume per
+    channel, queue, mood, reps on shift…); ``complaints``: one row per complaint.
+    """
+
+    kpis: dict
+    timeseries: pd.DataFrame
+    complaints: pd.DataFrame
+    warnings: list = field(default_factory=list)
+
+
+def _rate(num: float, den: float) -> float | None:
+    return float(num) / float(den) if den else None
+
+
+def _pct(values: np.ndarray, q: float) -> float | None:
+    return float(np.percentile(values, q)) if len(values) else None
+
+
+def _mean(values: np.ndarray) -> float | None:
+    return float(values.mean()) if len(values) else None
+
+
+def complaint_arrays(model) -> dict[str, np.ndarray]:
+    """Ledger rows plus the complaints still open now (``closed`` = NaN for those)."""
+    open_rows = Ledger()
+    for c in model._live.values():
+        open_rows.record(c, math.nan)
+    done, live = model.ledger.arrays(), open_rows.arrays()
+    merged = {k: np.concatenate([done[k], live[k]]) for k in done}
+    order = np.argsort(merged["cid"], kind="stable")
+    return {k: v[order] for k, v in merged.items()}
+
+
+def paid_minutes(model, end: float) -> tuple[float, float]:
+    """(paid rep-minutes, wage cost) inside [warm-up, end)."""
+    minutes = cost = 0.0
+    spec_shifts = model.spec.shifts
+    for shift in spec_shifts:
+        overlap = sum(
+            max(0.0, min(b, end) - max(a, model.warmup))
+            for a, b in model.shift_intervals[shift.name]
+        )
+        minutes += overlap * shift.reps
+        cost += overlap * shift.reps * shift.hourly_wage / 60.0
+    return minutes, cost
+
+
+def build_results(model) -> Results:
+    """Compute :class:`Results` for the model's run so far."""
+    a = complaint_arrays(model)
+    end = min(model.now, model.duration)
+    counted = (a["created"] >= model.warmup) & (a["created"] < end)
+    fr = a["first_response"]
+    answered = ~np.isnan(fr)
+    still_open = np.isnan(a["closed"]) & np.isin(
+        a["state"], [ComplaintState.WAITING, ComplaintState.IN_SERVICE]
+    )
+    gave_up = (a["state"] == ComplaintState.GAVE_UP) & ~answered
+    wait = np.where(
+        answered,
+        fr - a["created"],
+        np.where(np.isnan(a["wait_end"]), end - a["created"], a["wait_end"] - a["created"]),
+    )
+    midnights = model.clock.midnights()
+    next_midnight = midnights[
+        np.minimum(np.searchsorted(midnights, a["created"], side="right"), len(midnights) - 1)
+    ]
+    same_day = answered & (fr < next_midnight)
+
+    channels = {}
+    for i, name in enumerate(model.channel_names):
+        m = counted & (a["channel"] == i)
+        n = int(m.sum())
+        sla = model.channel_specs[i].sla_min
+        w = wait[m]
+        frt = wait[m & answered]
+        channels[name] = {
+            "arrived": n,
+            "answered": int((m & answered).sum()),
+            "gave_up": int((m & gave_up).sum()),
+            "open": int((m & still_open).sum()),
+            "wait_mean_min": _mean(w),
+            "p_wait": _rate((w > 0).sum(), n),
+            "abandon_rate": _rate((m & gave_up).sum(), n),
+            "service_level": _rate((m & answered & (wait <= sla)).sum(), n),
+            "frt_median_min": _pct(frt, 50),
+            "frt_p90_min": _pct(frt, 90),
+            "same_day_rate": _rate((m & same_day).sum(), n),
+            "escalated_public": int((m & (a["escalated_public"] == 1)).sum()),
+        }
+
+    created = a["created"][counted]
+    edges = model.clock.clock_hour_edges()
+    per_hour = np.histogram(created, bins=edges)[0] if len(edges) > 1 else np.array([len(created)])
+    churned = counted & (a["churned"] == 1)
+    value = model.population.value
+    impressions = float(a["followers"][counted & (a["public"] == 1)].sum())
+    rated = counted & answered & (a["satisfied"] >= 0)
+    model._integrate()
+    busy = model._busy_area
+    for rep in model.reps:  # work in hand now
+        for c in rep.active:
+            a_, b_ = max(c.started, model.warmup), min(model.now, model.duration)
+            busy += rep.unit[c.channel] * max(0.0, b_ - a_)
+    paid, cost = paid_minutes(model, end)
+    kpis = {
+        "scenario": model.spec.info.name,
+        "seed": model.seed,
+        "complaints": int(counted.sum()),
+        "channels": channels,
+        "escalated_public": int((counted & (a["escalated_public"] == 1)).sum()),
+        "peak_per_hour": int(per_hour.max()) if len(per_hour) else 0,
+        "impressions": impressions,
+        "churned": int(churned.sum()),
+        "revenue_at_risk": float(value[a["author"][churned]].astype(np.float64).sum()),
+        "occupancy": _rate(busy, model._cap_area),
+        "cost": cost,
+        "csat": _rate((rated & (a["satisfied"] == 1)).sum(), rated.sum()),
+        "pile_ons": int((counted & (a["origin"] == Origin.PILE_ON)).sum()),
+        "told_friends": int((counted & (a["told_friends"] == 1)).sum()),
+        "tier2_escalations": int((counted & (a["tier2"] == 1)).sum()),
+        "paid_rep_hours": paid / 60.0,
+        "crisis_hours": model.crisis_minutes / 60.0,
+        "warnings": [w.message for w in model.warnings],
+        "model_version": __version__,
+        "scenario_sha256": model.spec.sha256,
+    }
+    return Results(
+        kpis=kpis,
+        timeseries=_timeseries(model),
+        complaints=_complaints_frame(model, a, wait, counted, answered, gave_up),
+        warnings=list(model.warnings),
+    )
+
+
+def _timeseries(model) -> pd.DataFrame:
+    df = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    edges = model.clock.clock_hour_edges()
+    n = len(df)
+    df.insert(0, "hour_start", [model.clock.local(t) for t in edges[:n]])
+    if n:
+        by_channel = pd.DataFrame(
+            df.pop("arrivals_by_channel").tolist(),
+            columns=[f"arrivals_{c}" for c in model.channel_names],
+        )
+        df = pd.concat([df, by_channel], axis=1)
+    else:
+        df = df.drop(columns=["arrivals_by_channel"], errors="ignore")
+    return df
+
+
+def _names(enum, codes: np.ndarray) -> pd.Categorical:
+    """Lower-case enum names for integer codes, as a categorical column."""
+    labels = [m.name.lower() for m in enum]
+    return pd.Categorical.from_codes(codes.astype(np.int64), categories=labels)
+
+
+def _complaints_frame(model, a, wait, counted, answered, gave_up) -> pd.DataFrame:
+    names = np.array([*model.channel_names, "?"])
+    topics = np.array([*model.topic_names, "?"])
+    return pd.DataFrame(
+        {
+            "id": a["cid"],
+            "parent": a["parent"],
+            "root": a["root"],
+            "generation": a["generation"],
+            "origin": _names(Origin, a["origin"]),
+            "channel": names[a["channel"]],
+            "public": a["public"].astype(bool),
+            "topic": topics[a["topic"]],
+            "author": a["author"],
+            "followers": a["followers"],
+            "anger": a["anger"],
+            "severity": a["severity"],
+            "created_min": a["created"],
+            "first_response_min": a["first_response"],
+            "wait_min": wait,
+            "closed_min": a["closed"],
+            "state": _names(ComplaintState, a["state"]),
+            "outcome": _names(Outcome, a["outcome"]),
+            "score": a["score"],
+            "satisfied": pd.array(
+                np.where(a["satisfied"] < 0, None, a["satisfied"] == 1), dtype="boolean"
+            ),
+            "answered": answered,
+            "gave_up": gave_up,
+            "pile_ons": a["pile_ons"],
+            "follow_ups": a["follow_ups"],
+            "escalated_public": a["escalated_public"].astype(bool),
+            "churned": a["churned"].astype(bool),
+            "tier2": a["tier2"].astype(bool),
+            "trainee": a["trainee"].astype(bool),
+            "counted": counted,
+        }
+    )

@@ -1,0 +1,171 @@
+"""StormModel behaviour: determinism, the safety cap, shifts, warm-up, and the trainee seat."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+import sim
+from sim.model import ActionError, StormModel, TraineeSeat
+from tests.conftest import LIBRARY, queue_document
+
+
+@pytest.fixture(scope="module")
+def quiet():
+    return sim.load_scenario(LIBRARY / "quiet_tuesday.toml")
+
+
+def test_same_seed_gives_identical_results_in_one_process(quiet):
+    a, b = sim.run(quiet, seed=5), sim.run(quiet, seed=5)
+    assert a.kpis == b.kpis
+    pd.testing.assert_frame_equal(a.complaints, b.complaints)
+    pd.testing.assert_frame_equal(a.timeseries, b.timeseries)
+
+
+def test_step_by_step_equals_one_go(quiet):
+    whole = sim.run(quiet, seed=2).kpis
+    model = StormModel(quiet, 2)
+    for t in range(0, int(model.duration) + 1, 37):
+        model.run_until(t)
+    model.run()
+    assert model.results().kpis == whole
+
+
+def test_mesa_step_advances_one_minute(quiet):
+    model = StormModel(quiet, 1)
+    model.step()
+    model.step()
+    assert model.time == pytest.approx(2.0)
+
+
+def test_runaway_storm_stops_at_the_safety_cap_with_a_warning():
+    doc = queue_document(arrivals_per_hour=60, aht_min=5, agents=0, hours=48, warmup_hours=0)
+    doc["channels"]["phone"]["public"] = True
+    doc["scenario"]["max_complaints"] = 3000
+    doc["contagion"] = {"enabled": True, "branching_ratio": 1.6, "saturation": False}
+    results = sim.run(sim.parse_scenario(doc), seed=1)
+    assert len(results.complaints) == 3000
+    assert results.kpis["warnings"] and "max_complaints" in results.kpis["warnings"][0]
+
+
+def test_reps_work_only_on_their_shift():
+    doc = queue_document(arrivals_per_hour=30, aht_min=5, agents=3, hours=48, warmup_hours=0)
+    doc["shifts"] = [{"name": "days", "reps": 3, "start": "09:00", "end": "17:00"}]
+    doc["scenario"]["start"] = "2026-03-02T00:00:00"
+    results = sim.run(sim.parse_scenario(doc), seed=1)
+    df = results.complaints[results.complaints.answered]
+    minute_of_day = df["first_response_min"] % 1440
+    assert ((minute_of_day >= 9 * 60) & (minute_of_day < 17 * 60)).all()
+    ts = results.timeseries
+    assert ts.loc[ts.hour_start.dt.hour.isin([10, 14]), "reps_on_shift"].eq(3).all()
+    assert ts.loc[ts.hour_start.dt.hour.isin([2, 20]), "reps_on_shift"].eq(0).all()
+
+
+def test_warmup_arrivals_are_not_counted():
+    doc = queue_document(arrivals_per_hour=60, aht_min=1, agents=5, hours=10, warmup_hours=4)
+    results = sim.run(sim.parse_scenario(doc), seed=3)
+    df = results.complaints
+    assert results.kpis["complaints"] == int(
+        ((df.created_min >= 240) & (df.created_min < 600)).sum()
+    )
+    assert results.kpis["complaints"] < len(df)
+
+
+def test_undefined_rates_are_none_not_nan():
+    doc = queue_document(arrivals_per_hour=0, aht_min=1, agents=1, hours=5, warmup_hours=0)
+    k = sim.run(sim.parse_scenario(doc), seed=1).kpis
+    phone = k["channels"]["phone"]
+    assert phone["arrived"] == 0
+    assert phone["service_level"] is None and phone["wait_mean_min"] is None
+    assert k["csat"] is None
+
+
+# ----------------------------------------------------------------------------- trainee seat
+def trainee_model(scenario, seed=4):
+    return StormModel(
+        scenario, seed, trainee=TraineeSeat(channels=("twitter", "facebook"), share=0.5)
+    )
+
+
+GOOD = (
+    "Hi {name}, I'm so sorry about this — that's really frustrating. I've looked into it and "
+    "I'll DM you the next step within the hour."
+)
+
+
+def first_waiting(model):
+    for _ in range(600):
+        model.run_until(model.now + 1)
+        items = model.inbox()
+        if items:
+            return items[0]
+    raise AssertionError("no complaint reached the trainee's inbox")
+
+
+def test_trainee_reply_is_scored_and_the_customer_reacts(quiet):
+    from sim.text import persona
+
+    model = trainee_model(quiet)
+    item = first_waiting(model)
+    name = persona(model.seed, item.author).name.split()[0]
+    outcome = model.act(item.id, "reply_public", GOOD.format(name=name))
+    assert outcome.score.total >= 70
+    assert outcome.reaction in {
+        "thanks",
+        "follow_up",
+        "unsatisfied",
+        "repost_angrier",
+        "switched_channel",
+        "churn",
+        "told_friends",
+    }
+    assert item.id not in {i.id for i in model.inbox()}
+
+
+def test_trainee_cannot_answer_twice_or_a_forged_id(quiet):
+    model = trainee_model(quiet)
+    item = first_waiting(model)
+    model.act(item.id, "reply_public", "Sorry Sam, I'll check this today and DM you.")
+    with pytest.raises(ActionError):
+        model.act(item.id, "reply_public", "again")
+    with pytest.raises(ActionError):
+        model.act(10**9, "reply_public", "hello")
+
+
+def test_bad_trainee_actions_change_nothing(quiet):
+    model = trainee_model(quiet)
+    item = first_waiting(model)
+    before = model.inbox()
+    for args, kwargs in [
+        ((item.id, "reply_public", "   "), {}),
+        ((item.id, "shout", "hi"), {}),
+        ((item.id, "offer_remedy", "Have a voucher"), {"remedy": 10_000}),
+    ]:
+        with pytest.raises(ActionError):
+            model.act(*args, **kwargs)
+    assert model.inbox() == before
+
+
+def test_replaying_the_same_actions_rebuilds_the_same_exercise(quiet):
+    def play():
+        model = trainee_model(quiet, seed=9)
+        log = []
+        for _ in range(3):
+            item = first_waiting(model)
+            out = model.act(
+                item.id, "move_to_dm", "Sorry about this, please DM us and I'll sort it today."
+            )
+            log.append((model.now, item.id, out.score.total, out.reaction))
+        model.run_until(model.now + 120)
+        return log, model.results().kpis
+
+    assert play() == play()
+
+
+def test_patience_none_means_nobody_gives_up():
+    doc = queue_document(arrivals_per_hour=120, aht_min=5, agents=5, hours=20, warmup_hours=0)
+    k = sim.run(sim.parse_scenario(doc), seed=1).kpis["channels"]["phone"]
+    assert k["gave_up"] == 0 and k["abandon_rate"] == 0.0
+    assert not math.isnan(k["wait_mean_min"])
