@@ -1,0 +1,5 @@
+"""``python -m sim`` is the ``stormdesk`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,308 @@
+"""The ``stormdesk`` command: run scenarios, list and validate the library.
+
+Other packages add command groups through the ``stormdesk.commands`` entry point (the trainer
+adds ``stormdesk trainer``), so ``sim`` never imports them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .scenario import ScenarioError, load_scenario
+
+EXIT_BAD_INPUT = 2
+LIBRARY = Path(__file__).resolve().parent.parent / "scenarios"
+
+err = Console(stderr=True)
+# Piped or captured output gets a wide table rather than rich's 80-column default.
+out = Console() if sys.stdout.isatty() else Console(width=160)
+
+
+def resolve_scenario_path(name: str) -> Path:
+    """A path as given, or a library id such as ``product_recall``."""
+    p = Path(name)
+    if p.exists() or p.suffix == ".toml":
+        return p
+    candidate = LIBRARY / f"{name}.toml"
+    return candidate if candidate.exists() else p
+
+
+def fail_bad_input(error: ScenarioError) -> None:
+    """Print one line per problem on stderr and exit 2 (no traceback)."""
+    for problem in error.problems:
+        click.echo(str(problem), err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def load_or_exit(name: str):
+    try:
+        return load_scenario(resolve_scenario_path(name))
+    except ScenarioError as e:
+        fail_bad_input(e)
+
+
+class DelayedProgress:
+    """A progress bar on stderr that appears only once a run has taken more than a second."""
+
+    def __init__(self, label: str, enabled: bool = True, delay_s: float = 1.0):
+        self.label = label
+        self.enabled = enabled and err.is_terminal
+        self.delay_s = delay_s
+        self.t0 = time.perf_counter()
+        self._progress = None
+        self._task = None
+
+    def __call__(self, done: float, total: float) -> None:
+        if not self.enabled:
+            return
+        if self._progress is None:
+            if time.perf_counter() - self.t0 < self.delay_s:
+                return
+            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self._progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.percentage:>3.0f}%"),
+                TimeRemainingColumn(),
+                console=err,
+                transient=True,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task(self.label, total=total)
+        self._progress.update(self._task, completed=done)
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+def _fmt(v, kind: str = "num") -> str:
+    if v is None:
+        return "—"
+    if kind == "pct":
+        return f"{100 * v:.1f}%"
+    if kind == "min":
+        return f"{v:.1f}"
+    if isinstance(v, float):
+        return f"{v:,.1f}"
+    return f"{v:,}"
+
+
+def kpi_tables(kpis: dict) -> list[Table]:
+    """Rich tables for a KPI dict: one row per channel, then the storm-level figures."""
+    t = Table(title=f"{kpis['scenario']} — seed {kpis['seed']}", title_justify="left")
+    cols = [
+        ("channel", "left"),
+        ("arrived", "right"),
+        ("answered", "right"),
+        ("gave up", "right"),
+        ("open", "right"),
+        ("mean wait (min)", "right"),
+        ("FRT median", "right"),
+        ("FRT p90", "right"),
+        ("service level", "right"),
+        ("abandoned", "right"),
+        ("same day", "right"),
+        ("→ public", "right"),
+    ]
+    for name, justify in cols:
+        t.add_column(name, justify=justify)
+    for ch, k in kpis["channels"].items():
+        t.add_row(
+            ch,
+            _fmt(k["arrived"]),
+            _fmt(k["answered"]),
+            _fmt(k["gave_up"]),
+            _fmt(k["open"]),
+            _fmt(k["wait_mean_min"], "min"),
+            _fmt(k["frt_median_min"], "min"),
+            _fmt(k["frt_p90_min"], "min"),
+            _fmt(k["service_level"], "pct"),
+            _fmt(k["abandon_rate"], "pct"),
+            _fmt(k["same_day_rate"], "pct"),
+            _fmt(k["escalated_public"]),
+        )
+    s = Table(show_header=False, box=None, padding=(0, 2))
+    s.add_column(justify="left")
+    s.add_column(justify="right")
+    rows = [
+        ("complaints", _fmt(kpis["complaints"])),
+        ("peak per hour", _fmt(kpis["peak_per_hour"])),
+        ("pile-ons (contagion)", _fmt(kpis.get("pile_ons"))),
+        ("escalated to public", _fmt(kpis["escalated_public"])),
+        ("impressions of negative posts", f"{kpis['impressions']:,.0f}"),
+        ("customers churned", _fmt(kpis["churned"])),
+        ("revenue at risk", f"{kpis['revenue_at_risk']:,.0f}"),
+        ("CSAT (answered customers satisfied)", _fmt(kpis["csat"], "pct")),
+        ("rep occupancy", _fmt(kpis["occupancy"], "pct")),
+        ("paid rep hours", _fmt(kpis.get("paid_rep_hours"))),
+        ("staff cost", f"{kpis['cost']:,.0f}"),
+        ("hours in crisis mode", _fmt(kpis.get("crisis_hours"))),
+    ]
+    for label, value in rows:
+        s.add_row(label, value)
+    return [t, s]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="stormdesk")
+def main() -> None:
+    """Stormdesk: simulate social-media complaint storms, train reps, plan staffing.
+
+    \b
+    Quick start:
+      stormdesk scenarios                                  # the scenario library
+      stormdesk run product_recall --seed 3                # KPIs per channel
+      stormdesk run scenarios/product_recall.toml --json   # one JSON object on stdout
+      stormdesk run product_recall --plot recall.png       # volume, queue and mood over time
+      stormdesk validate scenarios/*.toml                  # check scenario files
+
+    A SCENARIO is a path to a .toml file or the id of a library scenario (its file stem).
+    Bad input exits with status 2 and one line per problem: file, field, value, problem.
+    """
+
+
+@main.command("run")
+@click.argument("scenario")
+@click.option(
+    "--seed", type=int, default=None, help="Random seed (default: the file's [scenario] seed)."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the KPIs as one JSON object on stdout."
+)
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write a plot of volume per channel, queue and mood over time (PNG/SVG/PDF).",
+)
+@click.option(
+    "--complaints",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write the complaints table (one row per complaint) to CSV or Parquet.",
+)
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def run_cmd(
+    scenario: str,
+    seed: int | None,
+    as_json: bool,
+    plot: str | None,
+    complaints: str | None,
+    quiet: bool,
+) -> None:
+    """Run SCENARIO once and print its KPIs.
+
+    Same scenario and seed give byte-identical --json output, in any process.
+    """
+    from . import run
+
+    spec = load_or_exit(scenario)
+    progress = DelayedProgress(f"simulating {spec.info.name}", enabled=not quiet)
+    try:
+        results = run(spec, seed=seed, progress=progress)
+    finally:
+        progress.close()
+    for w in results.warnings:
+        err.print(f"[yellow]warning:[/] {w.message}")
+    if as_json:
+        click.echo(json.dumps(results.kpis))
+    else:
+        for table in kpi_tables(results.kpis):
+            out.print(table)
+    if plot:
+        from .plots import save_storm_plot
+
+        path = save_storm_plot(results, plot)
+        err.print(f"plot written to {path}")
+    if complaints:
+        path = Path(complaints)
+        if path.suffix == ".parquet":
+            results.complaints.to_parquet(path, index=False)
+        else:
+            results.complaints.to_csv(path, index=False)
+        err.print(f"complaints table written to {path}")
+
+
+@main.command("scenarios")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, exists=True),
+    default=None,
+    help="Folder of scenario files (default: the library that ships with Stormdesk).",
+)
+def scenarios_cmd(directory: str | None) -> None:
+    """List the scenario library: id (file stem), name and what it teaches."""
+    folder = Path(directory) if directory else LIBRARY
+    t = Table(title=f"scenarios in {folder}", title_justify="left")
+    t.add_column("id", style="bold")
+    t.add_column("name")
+    t.add_column("description")
+    bad = 0
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            s = load_scenario(path)
+        except ScenarioError as e:
+            bad += 1
+            t.add_row(
+                path.stem,
+                "[red]invalid[/]",
+                f"{len(e.problems)} problem(s): stormdesk validate {path}",
+            )
+            continue
+        t.add_row(
+            path.stem,
+            s.info.name,
+            s.info.description.strip().splitlines()[0] if s.info.description else "",
+        )
+    out.print(t)
+    if bad:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@main.command("validate")
+@click.argument("files", nargs=-1, required=True)
+def validate_cmd(files: tuple[str, ...]) -> None:
+    """Check scenario FILES; print 'ok' or one line per problem. Exit 2 if any is broken."""
+    broken = 0
+    for name in files:
+        try:
+            load_scenario(resolve_scenario_path(name))
+        except ScenarioError as e:
+            broken += 1
+            for problem in e.problems:
+                click.echo(str(problem), err=True)
+            continue
+        click.echo(f"{name}: ok")
+    if broken:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _load_plugins() -> None:
+    """Add command groups that other packages register under ``stormdesk.commands``."""
+    for ep in entry_points(group="stormdesk.commands"):
+        try:
+            command = ep.load()
+        except Exception as e:  # a broken plugin must not take the core CLI down
+            err.print(f"[yellow]warning:[/] could not load command {ep.name!r}: {e}")
+            continue
+        main.add_command(command, ep.name)
+
+
+_load_plugins()
+
+from .cli_experiments import COMMANDS  # noqa: E402 — the planner's commands (sweep, staff, erlang)
+
+for c in COMMANDS:
+    main.add_command(c)

@@ -1,0 +1,149 @@
+"""The `stormdesk` command as a user runs it: a real subprocess, real files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import LIBRARY, ROOT
+
+STORMDESK = [sys.executable, "-m", "sim"]
+
+
+def stormdesk(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([*STORMDESK, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def test_same_scenario_and_seed_give_byte_identical_json():
+    first = stormdesk("run", str(LIBRARY / "quiet_tuesday.toml"), "--seed", "3", "--json")
+    second = stormdesk("run", str(LIBRARY / "quiet_tuesday.toml"), "--seed", "3", "--json")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    kpis = json.loads(first.stdout)
+    assert kpis["seed"] == 3
+    assert kpis["complaints"] > 0
+
+
+def test_different_seeds_give_different_results():
+    a = json.loads(stormdesk("run", "quiet_tuesday", "--seed", "1", "--json").stdout)
+    b = json.loads(stormdesk("run", "quiet_tuesday", "--seed", "2", "--json").stdout)
+    assert a != b
+
+
+def test_json_output_follows_the_results_contract():
+    kpis = json.loads(stormdesk("run", "product_recall", "--seed", "3", "--json").stdout)
+    top = {
+        "scenario",
+        "seed",
+        "complaints",
+        "channels",
+        "escalated_public",
+        "peak_per_hour",
+        "impressions",
+        "churned",
+        "revenue_at_risk",
+        "occupancy",
+        "cost",
+        "csat",
+        "model_version",
+        "scenario_sha256",
+    }
+    assert top <= set(kpis)
+    per_channel = {
+        "arrived",
+        "answered",
+        "gave_up",
+        "open",
+        "wait_mean_min",
+        "p_wait",
+        "abandon_rate",
+        "service_level",
+        "frt_median_min",
+        "frt_p90_min",
+        "same_day_rate",
+        "escalated_public",
+    }
+    for channel, k in kpis["channels"].items():
+        assert per_channel <= set(k), channel
+        for rate in ("p_wait", "abandon_rate", "service_level", "same_day_rate"):
+            assert k[rate] is None or 0.0 <= k[rate] <= 1.0
+    assert kpis["complaints"] == sum(k["arrived"] for k in kpis["channels"].values())
+
+
+def test_run_prints_a_kpi_table_and_writes_a_plot(tmp_path):
+    plot = tmp_path / "recall.png"
+    r = stormdesk("run", "product_recall", "--seed", "3", "--plot", str(plot))
+    assert r.returncode == 0, r.stderr
+    assert "twitter" in r.stdout and "service level" in r.stdout
+    assert plot.stat().st_size > 10_000
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_scenarios_lists_the_library():
+    r = stormdesk("scenarios")
+    assert r.returncode == 0, r.stderr
+    for sid in (
+        "quiet_tuesday",
+        "kearney_2011",
+        "product_recall",
+        "weekend_outage",
+        "influencer_meltdown",
+        "holiday_rush",
+        "hashtag_hijack",
+    ):
+        assert sid in r.stdout
+
+
+def test_validate_accepts_the_whole_library():
+    files = sorted(str(p) for p in LIBRARY.glob("*.toml"))
+    r = stormdesk("validate", *files)
+    assert r.returncode == 0, r.stderr
+
+
+BAD_FILES = {
+    "malformed.toml": ("[scenario\nname = 'x'\n", "invalid TOML"),
+    "unknown_key.toml": None,  # filled below from a valid document
+}
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda t: t.replace("share = 0.35", "share = 0.25", 1), "sum"),
+        (lambda t: t.replace("base_per_hour = ", "base_per_hour = -", 1), "arrivals.base_per_hour"),
+        (lambda t: t.replace("[arrivals]", "[arrivals]\nbase_per_huor = 3", 1), "base_per_huor"),
+        (lambda t: t.replace("[scenario]", "[scenario", 1), "invalid TOML"),
+        (lambda t: t.replace("concurrency = 4", 'concurrency = "four"', 1), "concurrency"),
+    ],
+    ids=["shares", "negative_rate", "unknown_key", "malformed", "wrong_type"],
+)
+def test_bad_scenario_exits_2_with_one_line_per_problem(tmp_path, edit, expected):
+    text = (LIBRARY / "product_recall.toml").read_text()
+    bad = tmp_path / "broken.toml"
+    bad.write_text(edit(text))
+    r = stormdesk("run", str(bad), "--json")
+    assert r.returncode == 2
+    assert r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert lines and all(line.startswith(str(bad)) for line in lines), r.stderr
+    assert expected in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_missing_file_exits_2():
+    r = stormdesk("run", "no/such/file.toml")
+    assert r.returncode == 2
+    assert "no/such/file.toml" in r.stderr and "not found" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_help_explains_the_commands():
+    r = stormdesk("--help")
+    assert r.returncode == 0
+    for word in ("run", "scenarios", "validate"):
+        assert word in r.stdout
+    assert "--seed" in stormdesk("run", "--help").stdout
