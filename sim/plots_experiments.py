@@ -1,0 +1,304 @@
+"""Plots of sweeps and staffing plans (matplotlib, no display needed).
+
+- :func:`save_sweep_plot`: each KPI against the first numeric grid field, one line per
+  combination of the other fields, with 95% confidence bands; beside them the cost vs
+  service-level frontier of every configuration.
+- :func:`save_staffing_plot`: reps per interval by simulation, Erlang C and Erlang A; the team's
+  arrivals (forecast vs simulated, with pile-ons and re-posts); each target per interval for the
+  simulated roster and for Erlang A's.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from .experiments import ALL_CHANNELS
+
+RATE_KPIS = ("service_level", "abandon_rate", "p_wait", "same_day_rate", "occupancy", "csat")
+MAX_KPI_PANELS = 4
+FRONTIER_SERVICE = f"{ALL_CHANNELS}.service_level"
+
+
+def _is_rate(kpi: str) -> bool:
+    return kpi.rsplit(".", 1)[-1] in RATE_KPIS
+
+
+def _label(kpi: str) -> str:
+    name = kpi.replace(f"{ALL_CHANNELS}.", "all channels: ").replace("_", " ")
+    return f"{name} (%)" if _is_rate(kpi) else name
+
+
+def _scale(kpi: str) -> float:
+    return 100.0 if _is_rate(kpi) else 1.0
+
+
+def _numeric(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+def pareto_front(cost: np.ndarray, service: np.ndarray) -> np.ndarray:
+    """Indices of configurations no other beats on both cost (lower) and service (higher)."""
+    order = np.lexsort((-service, cost))  # by cost, then best service first
+    front, best = [], -np.inf
+    for i in order:
+        if np.isfinite(service[i]) and service[i] > best:
+            front.append(i)
+            best = service[i]
+    return np.array(front, dtype=int)
+
+
+def sweep_figure(
+    summary: pd.DataFrame, paths: Sequence[str], kpis: Sequence[str], title: str | None = None
+):
+    """KPI panels against the first numeric grid field (CI bands), then the cost frontier."""
+    kpis = [k for k in kpis if k != "cost"][:MAX_KPI_PANELS]
+    frontier = "cost" in summary and FRONTIER_SERVICE in summary
+    n_panels = len(kpis) + int(frontier)
+    cols = min(n_panels, 3) or 1
+    rows = -(-n_panels // cols) or 1
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(5.2 * cols, 4.0 * rows), squeeze=False, constrained_layout=True
+    )
+    axes = axes.ravel()
+    x_path = next((p for p in paths if _numeric(summary[p])), None)
+    for ax, kpi in zip(axes, kpis, strict=False):
+        if x_path is None:
+            _bars(ax, summary, paths, kpi)
+        else:
+            _lines(ax, summary, paths, x_path, kpi)
+        ax.set_title(_label(kpi), fontsize=10)
+        ax.grid(alpha=0.3)
+    if frontier:
+        ax = axes[len(kpis)]
+        cost = summary["cost"].to_numpy(dtype=float)
+        service = summary[FRONTIER_SERVICE].to_numpy(dtype=float) * 100
+        ax.errorbar(
+            cost,
+            service,
+            xerr=np.nan_to_num(summary["cost_ci95"].to_numpy(dtype=float)),
+            yerr=np.nan_to_num(summary[f"{FRONTIER_SERVICE}_ci95"].to_numpy(dtype=float)) * 100,
+            fmt="o",
+            ms=4,
+            color="tab:gray",
+            alpha=0.7,
+            elinewidth=0.8,
+            label="configuration",
+        )
+        front = pareto_front(cost, service)
+        if len(front):
+            ax.plot(cost[front], service[front], "-o", color="tab:red", ms=5, label="frontier")
+            for i in front:
+                text = ", ".join(f"{summary[p].iloc[i]}" for p in paths)
+                ax.annotate(
+                    text,
+                    (cost[i], service[i]),
+                    textcoords="offset points",
+                    xytext=(4, -10),
+                    fontsize=7,
+                )
+        ax.set_xlabel("staff cost")
+        ax.set_ylabel("service level, all channels (%)")
+        ax.set_title("cost vs service level (95% CI)", fontsize=10)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7, loc="lower right")
+    for ax in axes[n_panels:]:
+        ax.set_visible(False)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def _lines(ax, summary: pd.DataFrame, paths: Sequence[str], x_path: str, kpi: str) -> None:
+    """KPI against a numeric grid field, one line (and 95% CI band) per other combination."""
+    series_paths = [p for p in paths if p != x_path]
+    groups = list(summary.groupby(series_paths, sort=False)) if series_paths else [((), summary)]
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    scale = _scale(kpi)
+    for (key, group), color in zip(groups, itertools.cycle(colors), strict=False):
+        key = key if isinstance(key, tuple) else (key,)
+        label = ", ".join(
+            f"{p.rsplit('.', 1)[-1]}={v}" for p, v in zip(series_paths, key, strict=True)
+        )
+        g = group.sort_values(x_path)
+        x = g[x_path].to_numpy(dtype=float)
+        mean = g[kpi].to_numpy(dtype=float) * scale
+        ci = np.nan_to_num(g[f"{kpi}_ci95"].to_numpy(dtype=float)) * scale
+        ax.plot(x, mean, marker="o", ms=3.5, color=color, label=label or None)
+        ax.fill_between(x, mean - ci, mean + ci, color=color, alpha=0.18, lw=0)
+    ax.set_xlabel(x_path)
+    if len(groups) > 1:
+        ax.legend(fontsize=7)
+
+
+def _bars(ax, summary: pd.DataFrame, paths: Sequence[str], kpi: str) -> None:
+    """KPI per configuration when no grid field is numeric: bars with 95% CI error bars."""
+    scale = _scale(kpi)
+    x = np.arange(len(summary))
+    ci = np.nan_to_num(summary[f"{kpi}_ci95"].to_numpy(dtype=float)) * scale
+    ax.bar(
+        x,
+        summary[kpi].to_numpy(dtype=float) * scale,
+        yerr=ci,
+        capsize=3,
+        color="tab:blue",
+        alpha=0.75,
+    )
+    labels = [
+        ", ".join(str(v) for v in row) for row in summary[list(paths)].itertuples(index=False)
+    ]
+    ax.set_xticks(x)
+    ax.set_xticklabels(labels or [""] * len(x), rotation=30, ha="right", fontsize=7)
+    ax.set_xlabel(", ".join(p.rsplit(".", 1)[-1] for p in paths) or "configuration")
+
+
+def save_sweep_plot(
+    summary: pd.DataFrame,
+    paths: Sequence[str],
+    kpis: Sequence[str],
+    path: str | Path,
+    title: str | None = None,
+) -> Path:
+    """Write :func:`sweep_figure` to ``path`` (PNG/SVG/PDF by extension)."""
+    path = Path(path)
+    fig = sweep_figure(summary, paths, kpis, title)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def staffing_figure(plan):
+    """Reps per interval (simulation vs Erlang), the team's volume, and the targets met."""
+    from .arrivals import ScenarioClock
+
+    sc = plan.scenario
+    clock = ScenarioClock(sc.info.start, sc.info.timezone, float(plan.edges[-1]))
+    times = [clock.local(t) for t in plan.edges]
+    table = plan.table
+    names = list(sc.channels)
+    team = [names.index(c) for c in dict.fromkeys(t.channel for t in plan.targets)]
+    hours = np.diff(plan.edges) / 60.0
+    n_targets = min(len(plan.targets), 2)
+    fig, axes = plt.subplots(
+        2 + n_targets, 1, figsize=(12, 3.2 * (2 + n_targets)), sharex=True, constrained_layout=True
+    )
+
+    def steps(values) -> np.ndarray:
+        v = np.asarray(values, dtype=float)
+        return np.append(v, v[-1])
+
+    ax = axes[0]
+    sim, c, a = steps(table["reps"]), steps(table["erlang_c_reps"]), steps(table["erlang_a_reps"])
+    ax.step(times, sim, where="post", color="tab:blue", lw=2.2, label="simulation (meets targets)")
+    ax.step(times, c, where="post", color="tab:orange", lw=1.3, ls="--", label="Erlang C")
+    ax.step(times, a, where="post", color="tab:green", lw=1.3, ls=":", label="Erlang A")
+    ax.fill_between(
+        times,
+        a,
+        sim,
+        where=sim > a,
+        step="post",
+        color="tab:red",
+        alpha=0.15,
+        label="Erlang A short of simulation",
+    )
+    ax.fill_between(
+        times,
+        a,
+        sim,
+        where=sim < a,
+        step="post",
+        color="tab:green",
+        alpha=0.12,
+        label="Erlang A above simulation",
+    )
+    ax.set_ylabel("reps on the team")
+    rep_hours = plan.totals().set_index("roster")["rep_hours"]
+    ax.set_title(
+        f"{sc.info.name}: reps per interval — simulation {rep_hours['simulation']:,.0f} rep-h, "
+        f"Erlang A {rep_hours['Erlang A']:,.0f}, Erlang C {rep_hours['Erlang C']:,.0f}",
+        fontsize=10,
+    )
+    ax.legend(fontsize=8, loc="upper right")
+    ax.grid(alpha=0.3)
+
+    ax = axes[1]
+    m = plan.measure
+    new = steps(m.new[:, team].sum(axis=1) / hours)
+    piles = steps(m.pile_ons[:, team].sum(axis=1) / hours)
+    other = steps((m.arrivals - m.new - m.pile_ons)[:, team].sum(axis=1) / hours)
+    ax.stackplot(
+        times,
+        new,
+        other,
+        piles,
+        step="post",
+        alpha=0.75,
+        colors=["tab:blue", "tab:purple", "tab:red"],
+        labels=["new complaints", "re-posts and channel switches", "pile-ons (contagion)"],
+    )
+    ax.step(
+        times,
+        steps(table["forecast_per_hour"]),
+        where="post",
+        color="black",
+        lw=1.4,
+        ls="--",
+        label="forecast (what Erlang sees)",
+    )
+    ax.set_ylabel("team arrivals / hour")
+    ax.legend(fontsize=8, loc="upper right")
+    ax.grid(alpha=0.3)
+
+    erlang_a = plan.erlang_measures["erlang_a"]
+    for j, target in enumerate(plan.targets[:n_targets]):
+        ax = axes[2 + j]
+        scale = 100.0 if target.kpi in RATE_KPIS else 1.0
+        mean = steps(m.mean[j]) * scale
+        ci = np.nan_to_num(steps(m.ci95[j])) * scale
+        ax.step(times, mean, where="post", color="tab:blue", lw=1.8, label="simulated roster")
+        ax.fill_between(times, mean - ci, mean + ci, step="post", color="tab:blue", alpha=0.15)
+        ax.step(
+            times,
+            steps(erlang_a.mean[j]) * scale,
+            where="post",
+            color="tab:green",
+            ls=":",
+            lw=1.5,
+            label="Erlang A roster, simulated",
+        )
+        ax.axhline(
+            target.value * scale, color="tab:red", lw=1, ls="--", label=f"target {target.label}"
+        )
+        ax.set_ylabel(_label(target.column) if scale == 100 else target.column)
+        ax.legend(fontsize=8, loc="lower right" if target.op == ">=" else "upper right")
+        ax.grid(alpha=0.3)
+    axes[-1].set_xlabel("local time (interval start)")
+    fig.autofmt_xdate()
+    return fig
+
+
+def save_staffing_plot(plan, path: str | Path) -> Path:
+    """Write :func:`staffing_figure` to ``path`` (PNG/SVG/PDF by extension)."""
+    path = Path(path)
+    fig = staffing_figure(plan)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+__all__ = [
+    "pareto_front",
+    "save_staffing_plot",
+    "save_sweep_plot",
+    "staffing_figure",
+    "sweep_figure",
+]
