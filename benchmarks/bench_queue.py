@@ -6,7 +6,9 @@ hand out service times in service order — same values, same distribution). A b
 loop with no agents and no bookkeeping is the floor. Throughput = complaints per second of
 wall time, including each library's set-up and result collection.
 
-Run: ``python -m benchmarks.bench_queue [--complaints N]``
+Each engine runs ``--repeat`` times, interleaved, and keeps its best time.
+
+Run: ``python -m benchmarks.bench_queue [--complaints N] [--repeat R]``
 """
 
 from __future__ import annotations
@@ -151,19 +153,23 @@ def run_heapq(times, handle, patience) -> tuple[float, int, float]:
 def main(argv=None) -> list[tuple[str, float, float, float]]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--complaints", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3, help="rounds; each engine keeps its best")
     args = parser.parse_args(argv)
     sc = scenario(args.complaints)
     times, handle, patience = same_arrivals(sc)
-    rows = []
-    for name, fn in (
-        ("stormdesk", lambda: run_stormdesk(sc)),
-        ("simpy", lambda: run_simpy(times, handle, patience)),
-        ("ciw", lambda: run_ciw(times, handle, patience)),
-        ("bare heapq", lambda: run_heapq(times, handle, patience)),
-    ):
-        seconds, n, abandon = fn()
-        rows.append((name, n / seconds, seconds, abandon))
-    return rows
+    engines = {
+        "stormdesk": lambda: run_stormdesk(sc),
+        "simpy": lambda: run_simpy(times, handle, patience),
+        "ciw": lambda: run_ciw(times, handle, patience),
+        "bare heapq": lambda: run_heapq(times, handle, patience),
+    }
+    best: dict[str, tuple[float, int, float]] = {}
+    for _ in range(args.repeat):  # interleaved, so a busy spell hurts every engine alike
+        for name, fn in engines.items():
+            seconds, n, abandon = fn()
+            if name not in best or seconds < best[name][0]:
+                best[name] = (seconds, n, abandon)
+    return [(name, n / sec, sec, ab) for name, (sec, n, ab) in best.items()]
 
 
 if __name__ == "__main__":

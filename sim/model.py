@@ -266,6 +266,16 @@ class StormModel(mesa.Model):
             self.topic_index,
         )
         self.topic_names = list(self.topic_index)
+        # Policy switches read on every complaint, looked up once.
+        policy = scenario.policy
+        self._max_complaints = info.max_complaints
+        self._crisis_watch = policy.crisis_threshold > 0
+        self._auto_ack = policy.auto_acknowledge
+        self._reply_effect = scenario.contagion.reply_effect
+        self._escalation_severity = policy.escalation_severity
+        self._dm_topic = [
+            policy.dm_handoff and t in cal.TOPICS_NEEDING_PRIVATE_DETAILS for t in self.topic_names
+        ]
         self._exo_patience = np.empty(len(self.exo))
         self._exo_handle = np.empty(len(self.exo))
         for i, ch in enumerate(chans):
@@ -510,7 +520,7 @@ class StormModel(mesa.Model):
         origin,
         parent: Complaint | None,
     ) -> Complaint | None:
-        if self._next_cid >= self.spec.info.max_complaints:
+        if self._next_cid >= self._max_complaints:
             if not self.halted:
                 self.halted = True
                 self.warnings.append(
@@ -549,7 +559,7 @@ class StormModel(mesa.Model):
             c.history = [(self.now, "complaint", None)]
         self._hour.arrivals[channel] += 1
         self._hour.anger_sum += anger
-        if self.spec.policy.crisis_threshold > 0:
+        if self._crisis_watch:
             self._recent.append(self.now)
         if self.contagion_on and c.public:
             cont = self.spec.contagion
@@ -560,7 +570,7 @@ class StormModel(mesa.Model):
                 n *= math.exp(cont.anger_weight * (anger - cal.ANGER_REFERENCE))
             c.n_branch = n
             self._schedule_pile_on(c)
-        if self.spec.policy.auto_acknowledge:
+        if self._auto_ack:
             c.acknowledged = True
             c.patience *= cal.AUTO_ACK_PATIENCE_FACTOR
         self._route(c)
@@ -584,12 +594,15 @@ class StormModel(mesa.Model):
             rep = self._free_tier2(ch)
             if rep is not None:
                 self._start(rep, c)
+                self._update_available(rep)
                 return
             self._enqueue(self.T2, c)
         else:
             d = self.available[ch]
             if d:
-                self._start(self._pick_rep(d), c)
+                rep = self._pick_rep(d)
+                self._start(rep, c)
+                self._update_available(rep)
                 return
             self._enqueue(ch, c)
         if c.patience < math.inf:
@@ -684,7 +697,6 @@ class StormModel(mesa.Model):
         if c.tier2:
             handle *= cal.ESCALATED_HANDLE_FACTOR
         self._push(now + handle, EV_DONE, rep, c)
-        self._update_available(rep)
 
     def _on_done(self, rep: Rep, c: Complaint) -> None:
         unit = rep.unit[c.channel]
@@ -697,12 +709,10 @@ class StormModel(mesa.Model):
         score, apologised, canned = bot_reply(
             q, self.d_service.normal(), self.d_service.random(), self.d_service.random()
         )
-        policy = self.spec.policy
-        topic = self.topic_names[c.topic]
         traits = _TRAITS[
             (
                 apologised,
-                policy.dm_handoff and c.public and topic in cal.TOPICS_NEEDING_PRIVATE_DETAILS,
+                c.public and self._dm_topic[c.topic],
                 canned,
                 rep.empowered and c.severity >= cal.BOT_REMEDY_SEVERITY,
             )
@@ -711,7 +721,7 @@ class StormModel(mesa.Model):
             not c.tier2
             and self.has_tier2
             and not rep.empowered
-            and c.severity >= policy.escalation_severity
+            and c.severity >= self._escalation_severity
         )
         self._reply(c, score, traits, escalate=escalate)
         if rep.present:
@@ -734,7 +744,7 @@ class StormModel(mesa.Model):
             c.in_dm = True
         if c.history is not None:
             c.history.append((now, "reply", score))
-        if c.public and c.n_branch > 0 and self.spec.contagion.reply_effect:
+        if c.public and c.n_branch > 0 and self._reply_effect:
             c.spread = spread_multiplier(score, traits, wait, c.pile_ons)
             c.cversion += 1
             self._schedule_pile_on(c)
