@@ -28,6 +28,17 @@ def storm_figure(results: Results, title: str | None = None):
             alpha=0.85,
         )
         ax.legend(loc="upper right", ncols=min(len(chan_cols), 4), fontsize=8)
+    if "baseline" in ts:
+        ax.step(
+            x,
+            ts["baseline"],
+            where="post",
+            color="black",
+            ls="--",
+            lw=1,
+            label="expected (no storm)",
+        )
+        ax.legend(loc="upper right", ncols=min(len(chan_cols) + 1, 5), fontsize=8)
     ax.set_ylabel("complaints / hour")
     ax.set_title(title or results.kpis.get("scenario", ""))
     ax = axes[1]
@@ -49,6 +60,10 @@ def storm_figure(results: Results, title: str | None = None):
                     lw=0,
                 )
     lines = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
+    if "crisis" in ts and ts["crisis"].any():
+        from matplotlib.patches import Patch
+
+        lines.append(Patch(color="orange", alpha=0.3, label="crisis mode"))
     ax.legend(lines, [h.get_label() for h in lines], loc="upper right", fontsize=8)
     ax = axes[2]
     ax.plot(x, ts["mood"], color="tab:purple")
