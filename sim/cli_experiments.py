@@ -38,13 +38,9 @@ def fail(problems: Sequence[str], status: int = EXIT_BAD_INPUT) -> None:
 
 def load(name: str):
     """The scenario at a path or library id; exit 2 with its problems if it is broken."""
-    from .cli import resolve_scenario_path
-    from .scenario import ScenarioError, load_scenario
+    from .cli import load_or_exit
 
-    try:
-        return load_scenario(resolve_scenario_path(name))
-    except ScenarioError as e:
-        fail([str(p) for p in e.problems])
+    return load_or_exit(name)
 
 
 def check_output(path: str | None, what: str, suffixes: Sequence[str]) -> Path | None:
