@@ -18,7 +18,7 @@ import heapq
 import itertools
 import math
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import mesa
 import numpy as np
@@ -198,7 +198,6 @@ class _Counters:
     anger_sum: float = 0.0
     answered: int = 0
     gave_up: int = 0
-    extra: dict = field(default_factory=dict)
 
 
 class StormModel(mesa.Model):
@@ -1187,13 +1186,12 @@ class StormModel(mesa.Model):
 
     def status(self) -> dict:
         """A cheap live summary of the storm (for a trainer polling every second)."""
-        waiting = sum(1 for c in self._live.values() if c.state == ComplaintState.WAITING)
         n = sum(self._hour.arrivals)
         return {
             "now_min": self.now,
             "clock": self.clock.local(self.now).isoformat(timespec="minutes"),
             "complaints": self._next_cid,
-            "waiting": waiting,
+            "waiting": self.queue_length(),
             "in_your_inbox": len(self.trainee_inbox),
             "arrivals_this_hour": n,
             "mood": self._hour.anger_sum / n if n else None,
@@ -1205,8 +1203,7 @@ class StormModel(mesa.Model):
     # ------------------------------------------------------------------ results
     def queue_length(self) -> int:
         """Complaints waiting for a rep right now (all queues and the trainee inbox)."""
-        n = sum(1 for c in self._live.values() if c.state == ComplaintState.WAITING)
-        return n
+        return sum(1 for c in self._live.values() if c.state == ComplaintState.WAITING)
 
     def results(self):
         """KPIs, hourly timeseries and the complaints table of the run so far."""
