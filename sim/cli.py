@@ -306,3 +306,8 @@ from .cli_experiments import COMMANDS  # noqa: E402 — the planner's commands (
 
 for c in COMMANDS:
     main.add_command(c)
+
+from .cli_report import COMMANDS as REPORT_COMMANDS  # noqa: E402 — stormdesk report
+
+for c in REPORT_COMMANDS:
+    main.add_command(c)
