@@ -1,0 +1,149 @@
+"""A real trainer server (waitress, SQLite) on a free port, and Debian's chromium via Playwright.
+
+No browser is downloaded: Playwright drives ``/usr/bin/chromium`` (``make test`` installs it).
+Screenshots of the main pages go to ``test-artifacts/e2e/``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from trainer_web import create_app
+from trainer_web.extensions import db
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+PASSWORD = "correct-horse-42"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory):
+    """An instance folder with an instructor, a trainee and a short recall assignment."""
+    from flask_migrate import upgrade
+
+    from trainer_web.accounts import create_user
+    from trainer_web.models import Assignment, Cohort
+
+    instance = tmp_path_factory.mktemp("e2e-instance")
+    app = create_app({"SECRET_KEY": "e2e"}, instance_path=instance)
+    with app.app_context():
+        upgrade()
+        coach, _ = create_user("coach", "instructor", display_name="Cora Coach", password=PASSWORD)
+        cohort = Cohort(name="E2E class", instructor=coach)
+        create_user(
+            "tina", "trainee", display_name="Tina Trainee", password=PASSWORD, cohort=cohort
+        )
+        db.session.add(cohort)
+        db.session.add(
+            Assignment(
+                cohort=cohort,
+                title="Recall morning",
+                scenario_id="product_recall",
+                difficulty="hard",
+                duration_min=30.0,
+                start_min=370.0,  # the recall storm is ten minutes old
+                speed=6.0,
+                seed=3,
+            )
+        )
+        db.session.commit()
+        db.engine.dispose()
+    return instance
+
+
+@pytest.fixture(scope="session")
+def server(seeded):
+    port = _free_port()
+    env = {**os.environ, "TRAINER_INSTANCE_PATH": str(seeded), "SECRET_KEY": "e2e"}
+    env.pop("DATABASE_URL", None)
+    log = seeded / "server.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", "trainer", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("w"),
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/login", timeout=1)
+            break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError(f"server did not start: {log.read_text()[-2000:]}") from None
+            time.sleep(0.1)
+    yield base
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page_for(browser):
+    contexts = []
+
+    def make():
+        ctx = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.set_default_timeout(15_000)
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on(
+            "console",
+            lambda m: errors.append(m.text) if m.type == "error" and "503" not in m.text else None,
+        )
+        page.js_errors = errors
+        return page
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page, base: str, username: str) -> None:
+    page.goto(base + "/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")

@@ -1,0 +1,30 @@
+"""Replies a good and a poor trainee would write, and other small helpers."""
+
+from __future__ import annotations
+
+from sim.text import CANNED_REPLIES
+
+
+def good_reply(item: dict) -> str:
+    first = item["author"].split()[0]
+    return (
+        f"Hi {first}, I'm so sorry about the {item['topic']} problem, I understand how "
+        "frustrating this is. I will personally look into it now and send you a DM within the "
+        "hour with the fix and what happens next."
+    )
+
+
+def poor_reply() -> str:
+    return CANNED_REPLIES[1]  # an unedited macro
+
+
+def first_item(client, exercise_id: int) -> dict:
+    """The longest-waiting complaint, moving the clock on a little until one arrives."""
+    from .conftest import jump
+
+    for _ in range(30):
+        state = client.get(f"/exercises/{exercise_id}/state.json").get_json()
+        if state["inbox"]:
+            return state["inbox"][0]
+        jump(client.app, exercise_id, 2)
+    raise AssertionError("no complaint reached the trainee's inbox")

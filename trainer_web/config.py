@@ -1,0 +1,62 @@
+"""Configuration from the environment (``DATABASE_URL``, ``SECRET_KEY``…) with safe defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_instance_path() -> Path:
+    """``TRAINER_INSTANCE_PATH``, else ``instance/`` under the repository (not under the venv)."""
+    return Path(os.environ.get("TRAINER_INSTANCE_PATH") or REPO_ROOT / "instance").resolve()
+
+
+def secret_key(instance: Path) -> str:
+    """``SECRET_KEY`` from the environment, else a random key generated once into ``instance/``."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def database_url(instance: Path) -> str:
+    """``DATABASE_URL`` (``postgresql://…`` uses psycopg 3), else a SQLite file in ``instance/``."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{instance / 'trainer.sqlite'}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def from_environment(instance: Path) -> dict:
+    """The app's settings; tests and ``create_app(config)`` override any of them."""
+    https = os.environ.get("TRAINER_HTTPS", "") not in ("", "0", "false")
+    return {
+        "SECRET_KEY": secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": database_url(instance),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A reply is at most a few KB; anything near 10 MB is refused before it is read.
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": https,  # TRAINER_HTTPS=1 behind a TLS proxy
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": https,
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "LOGIN_FAILURES_ALLOWED": 5,
+        "LOGIN_FAILURE_WINDOW_S": 300,
+        "MODEL_CACHE_SIZE": 64,
+        "PASSWORD_HASH_METHOD": "scrypt",  # werkzeug's default; tests use a cheaper one
+    }

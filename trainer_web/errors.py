@@ -1,0 +1,83 @@
+"""Error pages and JSON errors: clear 4xx messages, and a helpful 503 when the database is away."""
+
+from __future__ import annotations
+
+from flask import g, jsonify, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException
+
+from .engine import Rejected
+from .extensions import db, login_manager
+
+DB_DOWN = (
+    "The training database is not reachable right now. Nothing you submitted is lost: every "
+    "reply that was acknowledged is stored. Your exercise will pause at the last acknowledged "
+    "moment and continue when the database is back; try again in a minute."
+)
+
+
+def wants_json() -> bool:
+    return (
+        request.is_json
+        or request.path.endswith(".json")
+        or request.accept_mimetypes.best == "application/json"
+        or request.headers.get("X-Requested-With") == "fetch"
+    )
+
+
+def error_response(status: int, title: str, message: str):
+    if wants_json():
+        return jsonify(error=title, message=message), status
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def _http(e: HTTPException):
+    messages = {
+        400: "The request was not understood.",
+        401: "Please sign in.",
+        403: "You do not have access to this page.",
+        404: "There is nothing here.",
+        405: "That method is not allowed here.",
+        413: "The request is too large (a reply is at most a few thousand characters).",
+        429: "Too many attempts: wait a few minutes and try again.",
+    }
+    message = messages.get(e.code, e.description)
+    if e.description and e.description != type(e).description:
+        message = e.description  # a view's own explanation (abort(400, "…"))
+    return error_response(e.code or 500, e.name, message)
+
+
+def _csrf(e: CSRFError):
+    return error_response(
+        400,
+        "Form expired or forged",
+        f"{e.description} Reload the page and try again (nothing was changed).",
+    )
+
+
+def _rejected(e: Rejected):
+    return error_response(e.status, "Not accepted", e.message)
+
+
+def _database_down(e: Exception):
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone; the session is discarded at teardown anyway
+        db.session.close()
+    # The page must not look the user up again (that needs the database): show it signed out.
+    g._login_user = login_manager.anonymous_user()
+    body, status = error_response(503, "Database unavailable", DB_DOWN)
+    response = make_response(body, status)
+    response.headers["Retry-After"] = "10"
+    return response
+
+
+def init_app(app) -> None:
+    app.register_error_handler(CSRFError, _csrf)
+    app.register_error_handler(HTTPException, _http)
+    app.register_error_handler(Rejected, _rejected)
+    app.register_error_handler(OperationalError, _database_down)
+    app.register_error_handler(InterfaceError, _database_down)
+    app.register_error_handler(PoolTimeout, _database_down)

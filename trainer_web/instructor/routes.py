@@ -1,0 +1,282 @@
+from flask import Response, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from sim.scoring import DEFAULT_WEIGHTS, validate_weights
+
+from .. import accounts, classroom, engine
+from ..access import cohort_for_instructor, exercise_for_viewer, trainee_for_instructor
+from ..extensions import db
+from ..models import Action, Assignment, Cohort, Note, Role, org_settings
+from ..security import roles_required
+from . import bp
+from .forms import (
+    AssignmentForm,
+    CohortForm,
+    ConfirmForm,
+    ImportForm,
+    NoteForm,
+    SettingsForm,
+    TraineeForm,
+)
+
+staff = roles_required(Role.INSTRUCTOR, Role.ADMIN)
+
+
+def _cohorts():
+    q = db.select(Cohort).order_by(Cohort.name)
+    if current_user.role != Role.ADMIN:
+        q = q.filter_by(instructor_id=current_user.id)
+    return db.session.execute(q).scalars().all()
+
+
+def _assignment_form() -> AssignmentForm:
+    form = AssignmentForm()
+    form.scenario_id.choices = [SelectChoice(k, e.name) for k, e in engine.library().items()]
+    return form
+
+
+@bp.get("/")
+@staff
+def index():
+    return render_template("instructor/index.html", cohorts=_cohorts(), form=CohortForm())
+
+
+@bp.post("/cohorts")
+@staff
+def create_cohort():
+    form = CohortForm()
+    if form.validate_on_submit():
+        cohort = Cohort(name=form.name.data.strip(), instructor_id=current_user.id)
+        db.session.add(cohort)
+        db.session.commit()
+        flash(f"Cohort “{cohort.name}” created.", "success")
+        return redirect(url_for("instructor.cohort", cohort_id=cohort.id))
+    return render_template("instructor/index.html", cohorts=_cohorts(), form=form), 400
+
+
+def _cohort_page(cohort, status=200, **forms):
+    forms.setdefault("trainee_form", TraineeForm())
+    forms.setdefault("import_form", ImportForm())
+    forms.setdefault("assignment_form", _assignment_form())
+    return render_template(
+        "instructor/cohort.html",
+        cohort=cohort,
+        library=engine.library(),
+        confirm=ConfirmForm(),
+        **forms,
+    ), status
+
+
+@bp.get("/cohorts/<int:cohort_id>")
+@staff
+def cohort(cohort_id: int):
+    return _cohort_page(cohort_for_instructor(cohort_id))
+
+
+@bp.post("/cohorts/<int:cohort_id>/trainees")
+@staff
+def add_trainee(cohort_id: int):
+    cohort = cohort_for_instructor(cohort_id)
+    form = TraineeForm()
+    if not form.validate_on_submit():
+        return _cohort_page(cohort, 400, trainee_form=form)
+    try:
+        user, password = accounts.create_user(
+            form.username.data, Role.TRAINEE, display_name=form.display_name.data, cohort=cohort
+        )
+    except accounts.AccountError as e:
+        form.username.errors.append(str(e))
+        return _cohort_page(cohort, 400, trainee_form=form)
+    db.session.commit()
+    return render_template("instructor/credentials.html", cohort=cohort, created=[(user, password)])
+
+
+@bp.post("/cohorts/<int:cohort_id>/import")
+@staff
+def import_trainees(cohort_id: int):
+    cohort = cohort_for_instructor(cohort_id)
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return _cohort_page(cohort, 400, import_form=form)
+    created, problems = accounts.import_trainees(cohort, form.file.data.read())
+    if problems:
+        form.file.errors.extend(problems)
+        return _cohort_page(cohort, 400, import_form=form)
+    db.session.commit()
+    return render_template("instructor/credentials.html", cohort=cohort, created=created)
+
+
+@bp.post("/cohorts/<int:cohort_id>/assignments")
+@staff
+def assign(cohort_id: int):
+    cohort = cohort_for_instructor(cohort_id)
+    form = _assignment_form()
+    if not form.validate_on_submit():
+        return _cohort_page(cohort, 400, assignment_form=form)
+    a = Assignment(
+        cohort=cohort,
+        title=form.title.data.strip(),
+        scenario_id=form.scenario_id.data,
+        difficulty=form.difficulty.data,
+        speed=form.speed.data,
+        duration_min=float(form.duration_min.data),
+        start_min=float(
+            form.start_min.data
+            if form.start_min.data is not None
+            else engine.suggested_start_min(form.scenario_id.data)
+        ),
+        seed=form.seed.data or 1,
+    )
+    db.session.add(a)
+    db.session.flush()
+    if form.start_now.data:
+        n = classroom.start_for_cohort(a)
+        db.session.commit()
+        flash(f"“{a.title}” started for {n} trainees.", "success")
+        return redirect(url_for("instructor.live", cohort_id=cohort.id))
+    db.session.commit()
+    flash(f"“{a.title}” assigned to {cohort.name}.", "success")
+    return redirect(url_for("instructor.cohort", cohort_id=cohort.id))
+
+
+@bp.post("/assignments/<int:assignment_id>/start")
+@staff
+def start_class(assignment_id: int):
+    a = db.get_or_404(Assignment, assignment_id)
+    cohort = cohort_for_instructor(a.cohort_id)
+    if not ConfirmForm().validate_on_submit():
+        return _cohort_page(cohort, 400)
+    n = classroom.start_for_cohort(a)
+    db.session.commit()
+    flash(f"“{a.title}” started for {n} trainees.", "success")
+    return redirect(url_for("instructor.live", cohort_id=cohort.id))
+
+
+@bp.get("/cohorts/<int:cohort_id>/results")
+@staff
+def results(cohort_id: int):
+    cohort = cohort_for_instructor(cohort_id)
+    return render_template(
+        "instructor/results.html",
+        cohort=cohort,
+        rows=classroom.results_table(cohort),
+        criteria=list(DEFAULT_WEIGHTS),
+    )
+
+
+@bp.get("/cohorts/<int:cohort_id>/results.csv")
+@staff
+def results_csv(cohort_id: int):
+    cohort = cohort_for_instructor(cohort_id)
+    body = classroom.results_csv(cohort, list(DEFAULT_WEIGHTS))
+    name = f"cohort-{cohort.id}-results.csv"
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.get("/cohorts/<int:cohort_id>/live")
+@staff
+def live(cohort_id: int):
+    return render_template("instructor/live.html", cohort=cohort_for_instructor(cohort_id))
+
+
+@bp.get("/cohorts/<int:cohort_id>/live.json")
+@staff
+def live_json(cohort_id: int):
+    return jsonify(classroom.live_class(cohort_for_instructor(cohort_id)))
+
+
+@bp.get("/trainees/<int:user_id>")
+@staff
+def trainee(user_id: int):
+    user = trainee_for_instructor(user_id)
+    exercises = classroom.exercises_of([user])[user.id]
+    return render_template(
+        "instructor/trainee.html",
+        trainee=user,
+        exercises=exercises,
+        library=engine.library(),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.post("/trainees/<int:user_id>/reset-password")
+@staff
+def reset_password(user_id: int):
+    user = trainee_for_instructor(user_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("instructor.trainee", user_id=user.id))
+    password = accounts.reset_password(user)
+    db.session.commit()
+    return render_template(
+        "instructor/credentials.html", cohort=user.cohort, created=[(user, password)]
+    )
+
+
+@bp.post("/trainees/<int:user_id>/delete")
+@staff
+def delete_trainee(user_id: int):
+    user = trainee_for_instructor(user_id)
+    cohort_id = user.cohort_id
+    if request.form.get("confirm_username") != user.username:
+        flash("Type the trainee's username to confirm deleting their data.", "error")
+        return redirect(url_for("instructor.trainee", user_id=user.id))
+    name = user.username
+    accounts.delete_trainee(user)
+    db.session.commit()
+    flash(f"{name} and all their exercises, replies and notes were deleted.", "success")
+    return redirect(url_for("instructor.cohort", cohort_id=cohort_id))
+
+
+@bp.post("/actions/<int:action_id>/notes")
+@staff
+def add_note(action_id: int):
+    action = db.get_or_404(Action, action_id)
+    ex = exercise_for_viewer(action.exercise_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        db.session.add(Note(action=action, author_id=current_user.id, text=form.text.data.strip()))
+        db.session.commit()
+        flash("Note added.", "success")
+    else:
+        flash("A note needs some text (at most 2000 characters).", "error")
+    return redirect(
+        url_for(
+            "exercises.transcript", exercise_id=ex.id, _anchor=f"complaint-{action.complaint_id}"
+        )
+    )
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@staff
+def settings():
+    org = org_settings()
+    form = SettingsForm(obj=None if request.method == "POST" else org)
+    if request.method == "GET":
+        form.canned_replies.data = "\n\n".join(org.canned_replies)
+        for key in DEFAULT_WEIGHTS:
+            getattr(form, f"w_{key}").data = org.weights.get(key, DEFAULT_WEIGHTS[key])
+    if form.validate_on_submit():
+        weights = {k: getattr(form, f"w_{k}").data for k in DEFAULT_WEIGHTS}
+        try:
+            org.weights = validate_weights(weights)
+        except ValueError as e:
+            form.w_resolution.errors.append(str(e))
+            return render_template("instructor/settings.html", form=form), 400
+        org.canned_replies = [
+            p.strip()
+            for p in form.canned_replies.data.replace("\r\n", "\n").split("\n\n")
+            if p.strip()
+        ]
+        org.remedy_limit = form.remedy_limit.data
+        org.empowered = form.empowered.data
+        db.session.commit()
+        flash("Settings saved: they apply to exercises started from now on.", "success")
+        return redirect(url_for("instructor.settings"))
+    status = 400 if request.method == "POST" else 200
+    db.session.commit()
+    return render_template("instructor/settings.html", form=form), status
