@@ -5,7 +5,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test validate lint bench clean
+INSTANCE := $(CURDIR)/instance
+TRAINER := TRAINER_INSTANCE_PATH=$(INSTANCE) $(VENV)/bin/stormdesk trainer
+
+.PHONY: run test validate lint bench clean system-packages
 
 $(STAMP): pyproject.toml
 	@set -e; py=$$(scripts/find-python.sh); \
@@ -15,10 +18,28 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	@touch $(STAMP)
 
+# Installs the Debian packages the trainer tests need (a PostgreSQL server, a headless
+# browser), only those missing, without questions.
+system-packages:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	    echo "installing$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends $$missing >/dev/null; \
+	  else echo "missing Debian packages:$$missing (their tests will be skipped)"; fi; \
+	fi
+
+# The storm's KPIs once, then the trainer on http://127.0.0.1:5000 (demo accounts printed once).
 run: $(STAMP)
 	$(VENV)/bin/stormdesk run scenarios/product_recall.toml --plot product_recall.png
+	$(TRAINER) init-db
+	$(TRAINER) demo-cohort
+	$(TRAINER) serve --host 127.0.0.1 --port 5000
 
-test: $(STAMP)
+test: $(STAMP) system-packages
 	$(PY) -m pytest -q -m "not slow"
 
 validate: $(STAMP)

@@ -6,7 +6,7 @@ import runpy
 import sys
 
 MODULES = ["benchmarks.bench_queue", "benchmarks.bench_storm", "benchmarks.bench_memory"]
-OPTIONAL = ["benchmarks.bench_sweep"]  # present once the experiments land
+OPTIONAL = ["benchmarks.bench_sweep", "benchmarks.bench_trainer"]
 
 if __name__ == "__main__":
     import importlib.util
