@@ -111,6 +111,7 @@ class _NoValue:
 
 NO_VALUE: Final = _NoValue()
 MAX_SHOWN = 60  # characters of an offending value shown in a problem line
+_ESCAPED_CONTROLS = {i: f"\\x{i:02x}" for i in range(32)} | {9: "\\t", 10: "\\n", 13: "\\r"}
 
 
 @dataclass(frozen=True)
@@ -130,8 +131,12 @@ class Problem:
     def __str__(self) -> str:
         head = f"{self.file}: {self.path}: " if self.path else f"{self.file}: "
         if self.value is NO_VALUE:
-            return head + self.message
-        return f"{head}{_show(self.value)} {self.message}"
+            line = head + self.message
+        else:
+            line = f"{head}{_show(self.value)} {self.message}"
+        # One problem, one line: names written by the user (a channel id, a key) may hold
+        # control characters, and a message may quote them.
+        return line.translate(_ESCAPED_CONTROLS)
 
 
 class ScenarioError(Exception):
@@ -993,7 +998,8 @@ def parse_path(text: str) -> list[str | int] | None:
         m = _PATH_KEY.match(text, pos)
         if not m:
             return None
-        parts.append(json.loads(m[0]) if m[0].startswith('"') else m[0])
+        # strict=False: a quoted key may hold control characters; they are escaped when shown.
+        parts.append(json.loads(m[0], strict=False) if m[0].startswith('"') else m[0])
         pos = m.end()
     return parts or None
 

@@ -775,3 +775,19 @@ def test_huge_integers_are_a_scenario_error():
     doc["population"]["size"] = 10**30
     doc["channels"]["twitter"]["concurrency"] = -(10**400)
     parses_or_explains(doc)
+
+
+@pytest.mark.parametrize(
+    "override",
+    [{"channels": {"\n": {"share": 0.1}}}, {'channels."\n"': {"share": 0.1}}],
+    ids=["nested", "quoted_path"],
+)
+def test_a_channel_id_with_a_newline_still_gives_one_line_per_problem(override):
+    """Found by hypothesis: a channel named "\\n" was quoted raw in another problem's message,
+    and a quoted path holding a raw newline crashed the path parser."""
+    base = load_scenario(LIBRARY / "product_recall.toml")
+    with pytest.raises(ScenarioError) as err:
+        base.with_overrides(override)
+    assert err.value.problems
+    for problem in err.value.problems:
+        assert "\n" not in str(problem)
