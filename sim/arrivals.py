@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -114,9 +115,8 @@ class ArrivalComponent:
     """One stream of new complaints within a time segment: its rate and what it is about."""
 
     rate_per_min: float
-    channel_p: np.ndarray
-    topic: int  # -1: draw from the scenario's topic mix
-    severity: float  # -1: draw around the scenario's mean severity
+    channel_p: np.ndarray  # channel shares, summing to 1
+    incident: object | None  # the incident behind these complaints; None: ordinary complaints
 
 
 @dataclass
@@ -163,6 +163,49 @@ def baseline_rate_edges(scenario, clock: ScenarioClock) -> tuple[np.ndarray, np.
     return edges, arr.base_per_hour * clock.hour_shape(hourly, weekly, edges)
 
 
+def rate_segments(
+    scenario, clock: ScenarioClock, extra_cuts=()
+) -> Iterator[tuple[float, float, list[ArrivalComponent]]]:
+    """The exogenous arrival rate as constant pieces: ``(start, end, components)`` in minutes.
+
+    Pieces break at clock hours, incident starts and ends, and ``extra_cuts``. Within a piece,
+    ordinary complaints arrive at baseline × (damping by incidents with multiplier < 1) with
+    the scenario's channel shares, and each incident with multiplier > 1 adds baseline ×
+    (multiplier − 1) with its own channel shares. The arrival draws and the staffing forecast
+    both read the rate from here.
+    """
+    duration = clock.duration_min
+    edges, base_per_hour = baseline_rate_edges(scenario, clock)
+    cuts = set(np.clip(edges, 0, duration).tolist()) | {0.0, duration}
+    cuts |= {float(c) for c in extra_cuts if 0 < c < duration}
+    for inc in scenario.incidents:
+        for h in (inc.start_hour, inc.start_hour + inc.duration_hours):
+            m = h * MIN_PER_HOUR
+            if 0 < m < duration:
+                cuts.add(m)
+    names = list(scenario.channels)
+    base_p = np.array([scenario.channels[c].share for c in names], dtype=float)
+    base_p = base_p / base_p.sum()
+    for a, b in itertools.pairwise(sorted(cuts)):
+        if b <= a:
+            continue
+        k = min(max(int(np.searchsorted(edges, a, side="right")) - 1, 0), len(base_per_hour) - 1)
+        base = base_per_hour[k] / MIN_PER_HOUR
+        mid_h = (a + b) / 2 / MIN_PER_HOUR
+        active = [i for i in scenario.incidents
+                  if i.start_hour <= mid_h < i.start_hour + i.duration_hours]  # fmt: skip
+        damp = 1.0 + sum(i.multiplier - 1.0 for i in active if i.multiplier < 1.0)
+        comps = [ArrivalComponent(base * max(damp, 0.0), base_p, None)]
+        for inc in active:
+            if inc.multiplier > 1.0:
+                p = base_p
+                if inc.channels is not None:
+                    p = np.array([inc.channels.get(c, 0.0) for c in names], dtype=float)
+                    p = p / p.sum()
+                comps.append(ArrivalComponent(base * (inc.multiplier - 1.0), p, inc))
+        yield a, b, comps
+
+
 def exogenous_arrivals(
     scenario,
     clock: ScenarioClock,
@@ -171,48 +214,21 @@ def exogenous_arrivals(
     topic_index: dict[str, int],
 ) -> ExogenousArrivals:
     """Draw every new complaint of the run (time, channel, topic, severity, author…)."""
-    duration = clock.duration_min
-    edges, base_per_hour = baseline_rate_edges(scenario, clock)
-    cuts = set(np.clip(edges, 0, duration).tolist()) | {0.0, duration}
-    for inc in scenario.incidents:
-        for h in (inc.start_hour, inc.start_hour + inc.duration_hours):
-            m = h * MIN_PER_HOUR
-            if 0 < m < duration:
-                cuts.add(m)
-    bounds = np.array(sorted(cuts))
-    chan_names = list(channel_index)
-    base_p = np.array([scenario.channels[c].share for c in chan_names], dtype=float)
+    n_channels = len(channel_index)
     times, chans, topics, sevs = [], [], [], []
-    for a, b in itertools.pairwise(bounds):
-        if b <= a:
-            continue
-        k = min(max(int(np.searchsorted(edges, a, side="right")) - 1, 0), len(base_per_hour) - 1)
-        base = base_per_hour[k] / MIN_PER_HOUR
-        mid_h = (a + b) / 2 / MIN_PER_HOUR
-        active = [
-            i for i in scenario.incidents if i.start_hour <= mid_h < i.start_hour + i.duration_hours
-        ]
-        damp = 1.0 + sum(i.multiplier - 1.0 for i in active if i.multiplier < 1.0)
-        comps = [ArrivalComponent(base * max(damp, 0.0), base_p, -1, -1.0)]
-        for inc in active:
-            if inc.multiplier > 1.0:
-                p = base_p
-                if inc.channels is not None:
-                    p = np.array([inc.channels.get(c, 0.0) for c in chan_names], dtype=float)
-                topic = topic_index.setdefault(inc.topic, len(topic_index))
-                comps.append(
-                    ArrivalComponent(base * (inc.multiplier - 1.0), p, topic, inc.severity)
-                )
+    for a, b, comps in rate_segments(scenario, clock):
         for comp in comps:
+            topic, severity = -1, -1.0  # drawn below from the scenario's mix
+            if comp.incident is not None:
+                topic = topic_index.setdefault(comp.incident.topic, len(topic_index))
+                severity = comp.incident.severity
             n = int(rng.poisson(comp.rate_per_min * (b - a))) if comp.rate_per_min > 0 else 0
             if n == 0:
                 continue
             times.append(rng.uniform(a, b, n))
-            chans.append(
-                rng.choice(len(chan_names), size=n, p=comp.channel_p / comp.channel_p.sum())
-            )
-            topics.append(np.full(n, comp.topic, dtype=np.int64))
-            sevs.append(np.full(n, comp.severity))
+            chans.append(rng.choice(n_channels, size=n, p=comp.channel_p))
+            topics.append(np.full(n, topic, dtype=np.int64))
+            sevs.append(np.full(n, severity))
     if times:
         t = np.concatenate(times)
         order = np.argsort(t, kind="stable")

@@ -43,7 +43,6 @@ rosters are then simulated too, so the table says what they would really deliver
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 import warnings
@@ -57,7 +56,7 @@ import pandas as pd
 
 from . import erlang
 from .arrivals import MIN_PER_DAY as _MIN_PER_DAY
-from .arrivals import MIN_PER_HOUR, ScenarioClock, baseline_rate_edges
+from .arrivals import MIN_PER_HOUR, ScenarioClock, rate_segments
 from .experiments import Backend, ExperimentError, derive_seed, run_ordered, t_halfwidth
 from .scenario import ScenarioError, StormScenario
 
@@ -192,39 +191,12 @@ def forecast_arrivals(scenario: StormScenario, edges: np.ndarray) -> np.ndarray:
     forecast) and incidents — integrated exactly; no contagion, re-posts or channel switches.
     """
     info = scenario.info
-    duration = info.duration_hours * MIN_PER_HOUR
-    clock = ScenarioClock(info.start, info.timezone, duration)
-    hour_edges, base_per_hour = baseline_rate_edges(scenario, clock)
-    names = list(scenario.channels)
-    base_p = np.array([scenario.channels[c].share for c in names], dtype=float)
-    cuts = set(np.clip(hour_edges, 0, duration).tolist()) | set(edges.tolist())
-    for inc in scenario.incidents:
-        for h in (inc.start_hour, inc.start_hour + inc.duration_hours):
-            if 0 < h * MIN_PER_HOUR < duration:
-                cuts.add(h * MIN_PER_HOUR)
-    bounds = np.array(sorted(cuts))
-    out = np.zeros((len(edges) - 1, len(names)))
-    for a, b in itertools.pairwise(bounds):
-        if b <= a:
-            continue
-        k = min(
-            max(int(np.searchsorted(hour_edges, a, side="right")) - 1, 0), len(base_per_hour) - 1
-        )
-        base = base_per_hour[k] / MIN_PER_HOUR
-        mid_h = (a + b) / 2 / MIN_PER_HOUR
-        active = [
-            i for i in scenario.incidents if i.start_hour <= mid_h < i.start_hour + i.duration_hours
-        ]
-        damp = 1.0 + sum(i.multiplier - 1.0 for i in active if i.multiplier < 1.0)
-        expected = base * max(damp, 0.0) * (b - a) * base_p / base_p.sum()
-        for inc in active:
-            if inc.multiplier > 1.0:
-                p = base_p
-                if inc.channels is not None:
-                    p = np.array([inc.channels.get(c, 0.0) for c in names], dtype=float)
-                expected = expected + base * (inc.multiplier - 1.0) * (b - a) * p / p.sum()
+    clock = ScenarioClock(info.start, info.timezone, info.duration_hours * MIN_PER_HOUR)
+    out = np.zeros((len(edges) - 1, len(scenario.channels)))
+    for a, b, comps in rate_segments(scenario, clock, extra_cuts=edges.tolist()):
         j = min(int(np.searchsorted(edges, a, side="right")) - 1, len(edges) - 2)
-        out[j] += expected
+        for comp in comps:
+            out[j] += comp.rate_per_min * (b - a) * comp.channel_p
     return out
 
 
