@@ -5,7 +5,12 @@ from __future__ import annotations
 import runpy
 import sys
 
-MODULES = ["benchmarks.bench_queue", "benchmarks.bench_storm", "benchmarks.bench_memory"]
+MODULES = [
+    "benchmarks.bench_queue",
+    "benchmarks.bench_storm",
+    "benchmarks.bench_memory",
+    "benchmarks.bench_scoring",
+]
 OPTIONAL = ["benchmarks.bench_sweep", "benchmarks.bench_trainer"]
 
 if __name__ == "__main__":

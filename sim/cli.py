@@ -311,3 +311,8 @@ from .cli_report import COMMANDS as REPORT_COMMANDS  # noqa: E402 — stormdesk 
 
 for c in REPORT_COMMANDS:
     main.add_command(c)
+
+from .cli_score import COMMANDS as SCORE_COMMANDS  # noqa: E402 — stormdesk score
+
+for c in SCORE_COMMANDS:
+    main.add_command(c)

@@ -89,9 +89,10 @@ def trainee_model(scenario, seed=4):
     )
 
 
+# A good reply names the customer's issue and what happens next (sim.scoring reads both).
 GOOD = (
-    "Hi {name}, I'm so sorry about this — that's really frustrating. I've looked into it and "
-    "I'll DM you the next step within the hour."
+    "Hi {name}, I'm so sorry about {issue} — that's really frustrating. I've sent you a DM so I "
+    "can {step}; you'll hear from me within the hour."
 )
 
 
@@ -105,12 +106,15 @@ def first_waiting(model):
 
 
 def test_trainee_reply_is_scored_and_the_customer_reacts(quiet):
+    from sim.scoring import topic_guide
     from sim.text import persona
 
     model = trainee_model(quiet)
     item = first_waiting(model)
     name = persona(model.seed, item.author).name.split()[0]
-    outcome = model.act(item.id, "reply_public", GOOD.format(name=name))
+    guide = topic_guide(item.topic)
+    reply = GOOD.format(name=name, issue=guide.issue, step=guide.next_step)
+    outcome = model.act(item.id, "reply_public", reply)
     assert outcome.score.total >= 70
     assert outcome.reaction in {
         "thanks",

@@ -179,12 +179,16 @@
     const s = res.score;
     const what = { reply_public: "reply", move_to_dm: "move to DM", escalate: "escalation", offer_remedy: "remedy offer" };
     $("about").textContent = `Your ${what[res.action] || res.action} to ${res.author} (${res.channel})`;
-    $("score-total").textContent = s.total;
+    $("score-total").textContent = Math.round(s.total * 2) / 2;
     const pass = $("score-pass");
     pass.textContent = s.passed ? "pass" : `below ${s.pass_mark}`;
     pass.className = `pill ${s.passed ? "pass" : "fail"}`;
-    $("auto-fail").hidden = !s.auto_fail;
-    $("auto-fail").textContent = s.auto_fail ? `Auto-fail: ${s.auto_fail}` : "";
+    // The gate that capped the score comes first, in plain words (stored exercises from before
+    // gates existed carry only auto_fail).
+    const gate = s.gate ? s.gate.reason : s.auto_fail;
+    const failed = s.gate ? s.gate.cap <= 10 : Boolean(s.auto_fail);
+    $("auto-fail").hidden = !gate;
+    $("auto-fail").textContent = gate ? `${failed ? "Auto-fail" : `Capped at ${s.gate.cap}`}: ${gate.replace(/^Auto-fail:\s*/, "")}` : "";
     const label = res.reaction.replace(/_/g, " ");
     $("reaction").textContent = res.reaction_text ? `${label}: “${res.reaction_text}”` : label;
     $("reaction").className = `reaction r-${res.reaction}`;
@@ -209,9 +213,11 @@
       meter.optimum = c.weight || 1;
       head.append(el("strong", null, c.label), meter, el("span", "muted", `${c.points}/${c.weight}`));
       li.append(head, el("p", null, c.feedback));
-      if (c.example) li.append(el("p", "example", `Better: ${c.example}`));
+      if (c.example && c.points < c.weight) li.append(el("p", "example", `Try: ${c.example}`));
       list.append(li);
     }
+    $("better").hidden = !s.better_reply;
+    $("better-text").textContent = s.better_reply || "";
   }
 
   $("reply").addEventListener("submit", async (e) => {

@@ -1,0 +1,40 @@
+"""Assign the reply corpus's fixed train/dev/test split (run once; the split is committed).
+
+Cases are grouped by batch (id prefix) and band, ordered by a hash of their id, and dealt out
+3:1:1 to train, dev and test, so each split has the same mix of topics, languages and bands.
+Usage: python scripts/split_corpus.py RAW.jsonl [RAW.jsonl ...]  (writes sim/scoring/corpus/)
+"""
+
+import hashlib
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent.parent / "sim" / "scoring" / "corpus"
+SPLITS = ("train", "train", "train", "dev", "test")
+
+
+def main(paths: list[str]) -> None:
+    groups = defaultdict(list)
+    for path in paths:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                case = json.loads(line)
+                groups[(case["id"].split("-")[0], case["band"])].append(case)
+    out = {s: [] for s in set(SPLITS)}
+    for key in sorted(groups):
+        cases = sorted(groups[key], key=lambda c: hashlib.sha256(c["id"].encode()).hexdigest())
+        for i, case in enumerate(cases):
+            out[SPLITS[i % len(SPLITS)]].append(case)
+    OUT.mkdir(parents=True, exist_ok=True)
+    for split, cases in out.items():
+        cases.sort(key=lambda c: c["id"])
+        with open(OUT / f"{split}.jsonl", "w", encoding="utf-8") as f:
+            for case in cases:
+                f.write(json.dumps(case, ensure_ascii=False) + "\n")
+        print(split, len(cases))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

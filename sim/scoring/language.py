@@ -1,0 +1,73 @@
+"""Which language a complaint or a reply is written in.
+
+A small deterministic identifier made for care replies: a script check (Cyrillic, Greek, Arabic,
+Hebrew, Devanagari, Thai, CJK, Hangul) and, for Latin script, counts of each language's
+function words (:data:`sim.scoring.phrases.FUNCTION_WORDS`). Function words are what sentences
+are made of, so two or three of them identify a language even in a 15-word tweet, where
+character n-gram models (langid, langdetect) are unreliable; and nothing is downloaded or
+trained. A text with too little evidence is ``None`` (unknown), never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .phrases import FUNCTION_WORDS
+
+# Scripts that name their language outright (first matching range wins).
+_SCRIPTS = (
+    ("el", re.compile(r"[\u0370-\u03ff]")),
+    ("ru", re.compile(r"[\u0400-\u04ff]")),
+    ("he", re.compile(r"[\u0590-\u05ff]")),
+    ("ar", re.compile(r"[\u0600-\u06ff]")),
+    ("hi", re.compile(r"[\u0900-\u097f]")),
+    ("th", re.compile(r"[\u0e00-\u0e7f]")),
+    ("ko", re.compile(r"[\uac00-\ud7af]")),
+    ("ja", re.compile(r"[\u3040-\u30ff]")),
+    ("zh", re.compile(r"[\u4e00-\u9fff]")),
+)
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_LETTER = re.compile(r"[^\W\d_]")
+MIN_HITS = 2  # function words needed before a language is named
+MIN_MARGIN = 1.5  # the winner's count must beat the runner-up by this factor
+SCRIPT_SHARE = 0.3  # share of letters in a script that names the language
+
+
+def fold(text: str) -> str:
+    """Lower case without accents (``"Désolé"`` → ``"desole"``), as the phrase lists are written."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _shares() -> dict[str, tuple[tuple[str, float], ...]]:
+    """Each function word's languages, weighted 1/k when k languages share it ("de", "la")."""
+    langs: dict[str, list[str]] = {}
+    for code, vocab in FUNCTION_WORDS.items():
+        for w in vocab:
+            langs.setdefault(w, []).append(code)
+    return {w: tuple((c, 1.0 / len(cs)) for c in cs) for w, cs in langs.items()}
+
+
+_SHARES = _shares()
+
+
+def detect(text: str) -> str | None:
+    """The ISO 639-1 code of ``text``'s language, or None when there is too little to tell."""
+    letters = _LETTER.findall(text)
+    if letters:
+        for code, pattern in _SCRIPTS:
+            if len(pattern.findall(text)) >= SCRIPT_SHARE * len(letters):
+                return code
+    words = _WORD.findall(fold(text).replace("\u2019", "'"))
+    counts = dict.fromkeys(FUNCTION_WORDS, 0.0)
+    for w in words:
+        if "'" in w and w not in _SHARES:  # "j'ai", "l'equipe": the elided article counts
+            w = w.split("'")[0]
+        for code, share in _SHARES.get(w, ()):
+            counts[code] += share
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    (best, n1), (_, n2) = ranked[0], ranked[1]
+    if n1 < MIN_HITS or n1 < MIN_MARGIN * n2:
+        return None
+    return best
