@@ -7,6 +7,7 @@ the ratio of p95 to the target.
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import numpy as np
@@ -21,10 +22,8 @@ def main() -> None:
     cases = [(c["reply"], corpus.context_of(c)) for s in corpus.SPLITS for c in corpus.load(s)]
 
     def one(text, ctx):
-        try:
+        with contextlib.suppress(UnsupportedLanguage):
             score_reply(text, ctx)
-        except UnsupportedLanguage:
-            pass
 
     for text, ctx in cases:  # warm-up: compile patterns, fill caches
         one(text, ctx)

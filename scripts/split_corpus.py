@@ -2,6 +2,8 @@
 
 Cases are grouped by batch (id prefix) and band, ordered by a hash of their id, and dealt out
 3:1:1 to train, dev and test, so each split has the same mix of topics, languages and bands.
+The second batch of writing (ids ``x1-…`` to ``x4-…``, written after the scorer's first version,
+in new voices and with new ways to fail) is dealt 1:1 to train and test.
 Usage: python scripts/split_corpus.py RAW.jsonl [RAW.jsonl ...]  (writes sim/scoring/corpus/)
 """
 
@@ -13,6 +15,7 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "sim" / "scoring" / "corpus"
 SPLITS = ("train", "train", "train", "dev", "test")
+SPLITS_BATCH2 = ("train", "test")
 
 
 def main(paths: list[str]) -> None:
@@ -25,8 +28,9 @@ def main(paths: list[str]) -> None:
     out = {s: [] for s in set(SPLITS)}
     for key in sorted(groups):
         cases = sorted(groups[key], key=lambda c: hashlib.sha256(c["id"].encode()).hexdigest())
+        deal = SPLITS_BATCH2 if key[0].startswith("x") else SPLITS
         for i, case in enumerate(cases):
-            out[SPLITS[i % len(SPLITS)]].append(case)
+            out[deal[i % len(deal)]].append(case)
     OUT.mkdir(parents=True, exist_ok=True)
     for split, cases in out.items():
         cases.sort(key=lambda c: c["id"])

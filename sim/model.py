@@ -1143,6 +1143,7 @@ class StormModel(mesa.Model):
             action=act,
             canned_texts=tuple(canned_texts),
             remedy_offered=float(remedy),
+            remedy_limit=float(seat.remedy_limit) if seat.empowered else 0.0,
         )
         try:
             scored = score_reply(text, ctx, weights)

@@ -168,7 +168,7 @@ STUFFING_POOL = sorted(
 )
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=1000, deadline=None, derandomize=True)
 @given(
     st.lists(st.sampled_from(STUFFING_POOL), min_size=6, max_size=40),
     st.sampled_from([" ", ", ", ". ", "! "]),
@@ -181,7 +181,12 @@ def test_stuffed_replies_built_from_the_phrase_data_never_pass(words, sep):
 
 # --- What must never pass --------------------------------------------------------------------
 def test_over_long_tweet_is_capped():
-    r = score_reply((EXCELLENT + " ") * 3, PRIYA)
+    more = (
+        " I know the label problem has happened before at Leeds, so I've also asked the depot "
+        "manager to check every parcel from that batch, and I'll call you on Friday to make "
+        "sure it arrived in time for the party."
+    )
+    r = score_reply(EXCELLENT + more, PRIYA)
     assert r.gate.key == "over_length" and r.total <= 40
 
 

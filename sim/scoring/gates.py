@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from . import coherence
 from .context import ReplyContext
 from .phrases import (
     LANGUAGE_NAMES,
@@ -29,11 +30,22 @@ MIN_WORDS = 4  # "Sorry." or "OK thanks DM" is not a reply
 # Coherence: real sentences are glued with function words; keyword strings are not.
 MIN_FUNCTION_SHARE = 0.12
 MIN_WORDS_FOR_GLUE_CHECK = 8
+# Measured on the corpus (train+dev): no reply the experts scored 45 or more has under 25%
+# function words in 10+ words, or a 20-word unpunctuated run with under 38%; stuffed strings
+# built from the phrase data mostly do.
+GLUE_CHECK_WORDS = 10
+COHERENCE_THRESHOLD = coherence.THRESHOLD
+UNPUNCTUATED_THRESHOLD = 0.4  # …and for a reply with no punctuation at all
+MAX_FEELING_WORDS = 4  # acknowledgements and apologies together, in a reply under 80 words
+LOW_FUNCTION_SHARE = 0.25
+LONG_STRETCH = 20
+STRETCH_FUNCTION_SHARE = 0.38
 MAX_BARE_PROMISES = 2  # "I will check, I will sort, I will fix": the third is a list
 MAX_APOLOGIES = 2  # in a short reply; a long e-mail may apologise once more
 LONG_REPLY_WORDS = 80
 MAX_WORD_REPEATS = 3  # one content word four times in a short reply is a keyword string
 REPEAT_SHARE = 0.12
+LONG_REPEAT_SHARE = 0.06  # four or more times: a long e-mail may name its subject often
 MAX_TIMEFRAMES = 3  # "today, tomorrow, within the hour, this week" is no time frame at all
 TIMEFRAME_SHARE = 0.15  # …when times are most of what the reply says
 
@@ -144,8 +156,16 @@ def _insult(r: Reading, ctx: ReplyContext) -> Gate | None:
 
 def _stuffing(r: Reading, ctx: ReplyContext) -> Gate | None:
     reason = None
-    if r.words >= MIN_WORDS_FOR_GLUE_CHECK and r.function_share < MIN_FUNCTION_SHARE:
+    if (r.words >= MIN_WORDS_FOR_GLUE_CHECK and r.function_share < MIN_FUNCTION_SHARE) or (
+        r.words >= GLUE_CHECK_WORDS and r.function_share < LOW_FUNCTION_SHARE
+    ):
         reason = "It reads as a string of keywords, not sentences to the customer."
+    elif r.stretch > LONG_STRETCH and r.function_share < STRETCH_FUNCTION_SHARE:
+        reason = "A long run of words with no punctuation and little glue: write sentences."
+    elif r.p_sentences < COHERENCE_THRESHOLD or (
+        r.p_sentences < UNPUNCTUATED_THRESHOLD and r.stretch >= r.words
+    ):
+        reason = "It does not read as sentences to the customer: words strung together."
     elif r.list_stuffing:
         reason = "A list of words (or the rubric's own names) is not a reply: write sentences."
     elif r.bare_actions > MAX_BARE_PROMISES and r.bare_actions >= len(r.actions) / 2:
@@ -153,10 +173,12 @@ def _stuffing(r: Reading, ctx: ReplyContext) -> Gate | None:
             "Promises with nothing in them (\u201cI will check, I will sort\u2026\u201d): "
             "say what you will do, to what, and when."
         )
+    elif r.feeling_words > MAX_FEELING_WORDS + (r.words >= LONG_REPLY_WORDS):
+        reason = "Sympathy words piled up read as a script, not as meaning it."
     elif r.apology_count > MAX_APOLOGIES + (r.words >= LONG_REPLY_WORDS):
         reason = "The same apology over and over reads as a script, not as meaning it."
-    elif r.max_repeat > MAX_WORD_REPEATS or (
-        r.max_repeat == MAX_WORD_REPEATS and r.max_repeat / max(1, r.words) >= REPEAT_SHARE
+    elif r.max_repeat >= MAX_WORD_REPEATS and r.max_repeat / max(1, r.words) >= (
+        REPEAT_SHARE if r.max_repeat == MAX_WORD_REPEATS else LONG_REPEAT_SHARE
     ):
         reason = f"\u201c{r.repeated_word}\u201d over and over reads as keywords, not a reply."
     elif r.timeframes > MAX_TIMEFRAMES and r.timeframes / max(1, r.words) > TIMEFRAME_SHARE:
@@ -192,6 +214,13 @@ def _liability(r: Reading, ctx: ReplyContext) -> Gate | None:
 
 
 def _over_promise(r: Reading, ctx: ReplyContext) -> Gate | None:
+    if r.unsafe:
+        return Gate(
+            "over_promise",
+            "Tells the customer it is safe without anyone having checked: on a safety report, "
+            "ask them to stop using it until it has been inspected.",
+            SOFT_CAP,
+        )
     if r.guarantee:
         return Gate(
             "over_promise",
@@ -230,7 +259,7 @@ def _blame(r: Reading, ctx: ReplyContext) -> Gate | None:
 
 
 def _off_topic(r: Reading, ctx: ReplyContext) -> Gate | None:
-    if r.promotion and not r.next_step:
+    if r.promotion and not (r.concrete_action or r.outcome or r.instruction or r.handover):
         return Gate(
             "off_topic",
             "Sells to the customer instead of answering their complaint.",

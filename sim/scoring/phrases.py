@@ -346,6 +346,7 @@ class LanguagePhrases:
     public_cue: tuple[str, ...]
     greeting: tuple[str, ...]
     promotion: tuple[str, ...] = ()  # selling instead of helping
+    unsafe: tuple[str, ...] = ()  # reassurance on a safety report that nobody checked
 
 
 # Verbs of corrective action in English; used after "and"/"then" where no subject repeats.
@@ -426,6 +427,14 @@ EN = LanguagePhrases(
         r"(?:i|we) (?:really )?appreciate (?:you|how|that|your)",
         r"(?:on|for) (?:a |your )?(?:birthday|wedding|holiday|anniversary|honeymoon)",
         r"shaken", r"the worry", r"that worry", r"hard (?:day|week|time)",
+        r"(?:what|such) a (?:\w+ )?(?:start|way to|let-?down|disappointment|nuisance|headache)",
+        r"(?:no-?one|nobody) wants", r"must have (?:been|felt)", r"(?:i|we) would be (?:furious|"
+        r"fuming|upset|annoyed|livid|angry|worried|gutted|frustrated|cross)",
+        r"(?:not|hardly) (?:the|a) (?:welcome|start|evening|weekend|experience|birthday|"
+        r"holiday)", r"fair to be (?:angry|upset|annoyed|frustrated|cross)",
+        r"(?:a|that is a|that's a) lot", r"(?:deeply|genuinely|truly) (?:sorry|regret)",
+        r"(?:on|before|the night before|the day of) (?:a|your|the|her|his|their) (?:wedding|"
+        r"birthday|funeral|interview|exam|flight|holiday|party|big day)",
         r"stressful", r"humiliating", r"worrying", r"upsetting", r"frightening", r"scary",
         r"maddening", r"infuriating", r"exhausting", r"embarrassing", r"disappointing",
         r"gutting", r"heartbreaking", r"nerve-?wracking", r"distressing", r"alarming",
@@ -449,6 +458,11 @@ EN = LanguagePhrases(
         r"keep an eye on our (?:website|app|page|social)", r"try (?:again|calling back) later",
         r"(?:have |has )?(?:been )?(?:forwarded|passed) (?:on )?to the relevant",
         r"will (?:share|pass) (?:your|this|the) feedback", r"(?:we are|i am) aware of",
+        r"doing (?:everything|all) (?:we|they|i) can", r"(?:visit|see|check) (?:our|the) help "
+        r"(?:centre|center|pages?)", r"(?:logged|raised|opened) (?:your|a) (?:query|ticket|case|"
+        r"request)", r"one of (?:the|our) team will", r"make sure (?:that )?(?:it|this|that|the "
+        r"\w+|your \w+) (?:is|gets|are|get) (?:sorted|fixed|resolved|dealt with|looked at|taken "
+        r"care of)", r"keep you posted", r"here to help",
     ),
     personal_action=(
         r"(?:i|i myself) (?:will|shall|am going to|would like to|can|could|want to|am about to"
@@ -456,6 +470,11 @@ EN = LanguagePhrases(
         r"|gone ahead and|go ahead and|then|right now|immediately|straight away|be))*"
         r" (\w+(?:-\w+)?)((?: [^,;:]*)?)",
         r"let me (\w+)((?: [^,;:]*)?)", r"leave it with me()()",
+        r"^(?:(?:so|ok|okay|right|good news|update)\W+)?(?:just |already |have )?"
+        r"((?:re)?(?:booked|checked|rang|phoned|called|spoke|emailed|sent|refunded|credited|"
+        r"cancelled|reversed|raised|logged|flagged|chased|arranged|moved|upgraded|reset|"
+        r"unlocked|fixed|added|applied|issued|put|found|traced|tracked|escalated|passed|"
+        r"switched|released|ordered|requested|confirmed|looked))((?: [^,;:]*)?)",
         r"i (\w+ed|sent|rang|spoke|put|got|made|took|gave|found|set)((?: [^,;:]*)?)",
     ),
     team_action=(
@@ -467,7 +486,7 @@ EN = LanguagePhrases(
         r"let us (\w+)((?: [^,;:]*)?)",
     ),
     not_action_verbs=frozenset(
-        ["be", "been", "being", "am", "is", "are", "was", "were", "sorry", "so", "really", "very", "truly", "afraid", "aware", "not", "understand", "understood", "know", "knew", "hope", "hoped", "feel", "felt", "think", "thought", "believe", "believed", "appreciate", "appreciated", "apologise", "apologize", "apologised", "apologized", "regret", "regretted", "hear", "heard", "see", "saw", "seen", "love", "like", "want", "wanted", "wish", "wished", "need", "needed", "try", "tried", "do", "did", "done", "have", "had", "has", "got", "going", "gone", "here", "there", "happy", "glad", "pleased", "sad", "always", "never", "just", "still", "also", "definitely", "certainly", "totally", "completely", "fully", "only", "ever", "dealing", "afraid", "concerned", "unable", "able", "sure", "worried", "working", "trying", "doing", "experiencing", "aware"]
+        ["be", "been", "being", "am", "is", "are", "was", "were", "sorry", "so", "really", "very", "truly", "afraid", "aware", "not", "understand", "understood", "know", "knew", "hope", "hoped", "feel", "felt", "think", "thought", "believe", "believed", "appreciate", "appreciated", "apologise", "apologize", "apologised", "apologized", "regret", "regretted", "hear", "heard", "see", "saw", "seen", "love", "like", "want", "wanted", "wish", "wished", "need", "needed", "try", "tried", "do", "did", "done", "have", "had", "has", "got", "going", "gone", "here", "there", "happy", "glad", "pleased", "sad", "always", "never", "just", "still", "also", "definitely", "certainly", "totally", "completely", "fully", "only", "ever", "dealing", "afraid", "concerned", "unable", "able", "sure", "worried", "working", "trying", "doing", "experiencing", "aware", "no", "nothing", "none", "nobody"]
     ),
     outcome=(
         r"you (?:will|should|are going to|can) (?:also )?(?:receive|get|see|hear|have|find|"
@@ -496,6 +515,11 @@ EN = LanguagePhrases(
         r"technician|redelivery|delivery|collection|appointment|slot|visit|repair|exchange|"
         r"callback|new \w+) (?:has been |is |was )?(?:ordered|booked|sent|issued|emailed|"
         r"arranged|dispatched|credited|processed|approved|on its way|released)",
+        r"\w+'s (?:booked|been \w+|on (?:its|the) way|sorted|done|gone through|coming|arranged|"
+        r"back|fixed|cancelled|reversed|refunded|credited)",
+        r"(?:booked|moved|put|rebooked|switched|upgraded|added|refunded|credited|signed|"
+        r"registered|transferred) you(?:r \w+)? (?:on|onto|to|into|for|back|a|an|the)",
+        r"(?:^|\n|\. )(?:done|sorted|all (?:sorted|done|set))\b", r"(?:has|have) gone through",
         r"(?:ships|arrives|goes out|leaves|lands|reaches you) (?:on |by |this |next |tomorrow|"
         r"today|\w+day)", r"(?:have|has) (?:the same \w+ |one |a \w+ )?(?:ready|on hold|set aside)",
     ),
@@ -590,7 +614,8 @@ EN = LanguagePhrases(
         r"follow|make sure|try)", r"on your end", r"your mistake", r"your error",
         r"not (?:on )?us,? (?:it is|it was|that is) you",
         r"if you (?:had|would|would have) (?:used|read|checked|called|rung|rang|followed|looked)",
-        r"you would not have had to", r"everyone knows",
+        r"you would not have had to", r"everyone knows", r"(?:manual|instructions|terms|label)"
+        r" (?:clearly|plainly) (?:says?|states?|shows?)", r"falls under misuse", r"misuse",
     ),
     deflection=(
         r"not (?:our|my) (?:fault|problem|responsibility|issue|department)",
@@ -616,6 +641,20 @@ EN = LanguagePhrases(
         r"drama queen", r"attention seeker", r"hysterical", r"ridiculous (?:customer|person|"
         r"request|complaint)", r"you people", r"are you (?:blind|stupid|serious)",
         r"even a (?:child|kid)", r"grown (?:adult|man|woman)", r"deserves? a lecture",
+        r"you (?:clearly |obviously |simply )?(?:can ?not|could not|did not|do not|never) "
+        r"(?:read|understand|follow|listen|pay attention)", r"as (?:i am|we are) sure you"
+        r"(?: are)? (?:aware|know)", r"let me explain (?:this |it )?(?:slowly|again|simply|one "
+        r"more time)", r"(?:like|as) (?:i|we) (?:said|explained|told you|already (?:said|"
+        r"explained))", r"(?:it is |it's )?not (?:that |exactly )?(?:hard|difficult|complicated|"
+        r"rocket science)", r"pay (?:more )?attention", r"no offen[cs]e", r"ok,? karen",
+        r"ok,? boomer", r"smh", r"(?:some|most|other) (?:people|customers) (?:manage|seem to "
+        r"manage|can|cope)", r"take this the wrong way", r"read (?:it|the \w+) (?:again|"
+        r"properly|carefully)", r"read the (?:email|message|letter|instructions|label) (?:again|"
+        r"properly)", r"(?:big|simple) (?:blue|red|green) button", r"try (?:using|reading) "
+        r"your", r"in future,? (?:try|maybe|please read)", r"user error",
+        r"anyone who can (?:read|count|use|follow|see|spell)", r"explain (?:it |this |that )?"
+        r"slowly", r"hope (?:that|this) clears (?:it|that|things) up", r"if it (?:has not|did "
+        r"not|is not) \w+,? it (?:has not|did not|is not)", r"(?:read|reading) past the first",
     ),
     profanity=(
         r"f+u+c+k\w*", r"f\*+k\w*", r"sh[i1]t\w*", r"crap(?:py)?", r"damn(?:it|ed)?",
@@ -632,7 +671,9 @@ EN = LanguagePhrases(
         r"thanks for nothing", r"news ?flash", r"spoiler(?: alert)?", r"bless your heart",
         r"must be nice", r"maybe if you", r"with (?:all due )?respect",
         r"if you can ?not tell", r"revolutionary", r"everyone knows", r"what is it you want",
-        r"(?:well|right),? (?:madam|sir|mate)", r"maybe (?:try )?(?:reading|checking|looking at)", r"maybe check your",
+        r"(?:well|right),? (?:madam|sir|mate)", r"😏", r"🤡", r"💅",
+        r"🥱", r"😴", r"surprise,? surprise", r"hate to say", r"seriously\?", r"really\?",
+        r"some of us", r"poor (?:you|thing)", r"bless", r"(?:deep|calm) breaths?", r"maybe (?:try )?(?:reading|checking|looking at)", r"maybe check your",
         r"(?:a )?new record", r"shocking that", r"🙄", r"😂", r"🤣", r"try calling at",
         r"congrat(?:ulation)?s(?!,? on (?:your|the) (?:new|wedding|baby|engagement|graduation|"
         r"birthday|anniversary|retirement))", r"if you could (?:tell|read|follow|use|spell)",
@@ -683,6 +724,10 @@ EN = LanguagePhrases(
         r"valued customer", r"rest assured", r"please do not hesitate",
         r"for (?:further|more) information", r"the relevant (?:team|department)",
         r"we strive to", r"at this (?:point in )?time", r"as per our",
+        r"always working hard", r"best possible (?:service|experience)", r"here to help",
+        r"thank(?:s| you) for getting in touch", r"rest assured", r"have a (?:great|"
+        r"nice|lovely|wonderful) day", r"(?:we|i) hope this helps", r"sorry to hear about your"
+        r" experience", r"take all (?:feedback|complaints|concerns) seriously",
     ),
     sensitive=MappingProxyType(
         {
@@ -732,8 +777,14 @@ EN = LanguagePhrases(
         r"comments?|tweet|post|timeline)", r"below", r"publicly", r"comment (?:with|below|here)",
         r"tweet (?:us|me|it)", r"post (?:it|them|your)",
     ),
+    unsafe=(r"keep using (?:it|them)", r"(?:perfectly|completely|totally) safe",
+            r"(?:can ?not|can't|physically can ?not) (?:overheat|catch fire|burn|short)",
+            r"safe to (?:keep )?(?:use|using|eat|charge)", r"nothing to worry about"),
     promotion=(r"have you (?:heard|seen) (?:about|of)", r"upgrade today", r"check out our",
-               r"special offer", r"use code", r"\d+ ?% off", r"for just [£$€]", r"why not try"),
+               r"special offer", r"use code", r"\d+ ?% off", r"for just [£$€]", r"why not try",
+               r"did you know (?:you can|that you|about)", r"download (?:it|our app|the app) "
+               r"(?:today|now)", r"start saving", r"earn (?:points|rewards)", r"sign up (?:today|"
+               r"now)", r"don't miss (?:out|our)", r"(?:new|latest) (?:collection|range|deals?)"),
     greeting=(r"hi", r"hello", r"hey", r"dear", r"good (?:morning|afternoon|evening)", r"thanks"),
 )  # fmt: skip
 
@@ -749,8 +800,8 @@ ES = LanguagePhrases(
         r"los posibles) (?:molestias|inconvenientes?)(?: ocasionad[oa]s?| causad[oa]s?)?",
     ),
     non_apology=(
-        r"(?:siento|sentimos|lamento|lamentamos) (?:que|si) (?:te|le|usted) (?:sientas?|"
-        r"sienta|hay(?:a|as) sentido|moleste|parezca)",
+        r"(?:siento|sentimos|lamento|lamentamos) (?:que|si) (?:te |le |usted )?(?:sientas?|"
+        r"sienta|hay(?:a|as) sentido|moleste|parezca|pienses|piense)",
     ),
     acknowledgement=(
         r"entiendo", r"entendemos", r"comprendo", r"comprendemos", r"me imagino", r"imagino",
@@ -763,15 +814,18 @@ ES = LanguagePhrases(
         r"vaya (?:susto|faena|lio|problema)", r"gracias por (?:avisar|avisarnos|contarnos|tu "
         r"paciencia|su paciencia|la paciencia|escribirnos|informarnos|las fotos|esperar)",
         r"no es (?:lo que|justo)", r"lo ultimo que", r"(?:mal|peor) momento",
+        r"(?:es|era|fue) demasiado", r"merec\w+ (?:otra cosa|algo mejor|mas)",
+        r"(?:le|te|les) fallamos", r"descuido nuestro", r"no es justo",
         r"(?:cumpleanos|boda|vacaciones|aniversario)", r"(?:agobiante|estresante|"
         r"humillante|preocupante|desesperante|indignante|fastidioso)",
     ),
     holding=(
-        r"(?:estamos|estoy) (?:revisando|investigando|mirando)(?: (?:lo|el caso|tu caso|su "
-        r"caso))?$", r"lo (?:revisamos|miramos|vemos)$",
+        r"(?:lo |la )?(?:estamos|estoy) (?:revisando|investigando|mirando)(?: (?:lo|el caso|tu "
+        r"caso|su caso))?", r"lo (?:revisamos|miramos|vemos)", r"lo antes posible",
+        r"(?:te|le) diremos algo", r"en breve", r"a la mayor brevedad",
         r"trasladaremos (?:tu|su) (?:comentario|queja|caso|consulta)",
-        r"(?:nos pondremos|se pondran|se pondra) en contacto(?: (?:contigo|con usted))?"
-        r"(?: pronto| en breve)?$", r"te (?:diremos|contaremos) algo",
+        r"(?:nos pondremos|se pondran|se pondra) en contacto(?: (?:contigo|con usted))?",
+        r"te (?:diremos|contaremos) algo",
     ),
     personal_action=(
         r"(?:ya |acabo de |personalmente )?(?:he|acabo de) (\w+)((?: [^,;:]*)?)",
@@ -832,6 +886,7 @@ ES = LanguagePhrases(
     compensation=(r"vale", r"cupon", r"descuento", r"compensacion", r"abono", r"credito",
                   r"cortesia", r"gratis", r"sin coste", r"como disculpa"),
     blame=(
+        r"indica claramente", r"si no (?:siguio|leyo|uso|seguiste|leiste)",
         r"deberias haber", r"deberia haber", r"debiste", r"debio", r"es (?:tu|su) culpa",
         r"la culpa es (?:tuya|suya)", r"no (?:leiste|leyo|has leido|ha leido)",
         r"como (?:ya )?se (?:indica|explica)", r"lee las instrucciones", r"error (?:tuyo|suyo|"
@@ -839,11 +894,14 @@ ES = LanguagePhrases(
     ),
     deflection=(
         r"no es (?:nuestra|mi) (?:culpa|responsabilidad)", r"no es (?:nuestro|mi) problema",
-        r"no podemos hacer nada", r"es (?:nuestra )?politica", r"(?:contacte|contacta|"
+        r"no podemos hacer nada", r"es (?:nuestra )?politica", r"te recordamos que",
+        r"le recordamos que", r"(?:dentro|fuera) del plazo", r"los plazos son", r"(?:contacte|contacta|"
         r"reclame|reclama) (?:con|a) (?:la empresa de transporte|el transportista|su banco|"
         r"tu banco|el fabricante)",
     ),
-    insult=(r"idiota", r"estupid[oa]s?", r"tont[oa]s?", r"imbecil", r"inutil", r"gilipollas",
+    insult=(r"como (?:seguramente|bien|ya) (?:ya )?(?:sabe|sabes|sabra)", r"cualquiera que sepa",
+            r"explicar(?:te|le)? (?:despacio|lentamente)", r"no es (?:tan )?dificil",
+            r"idiota", r"estupid[oa]s?", r"tont[oa]s?", r"imbecil", r"inutil", r"gilipollas",
             r"capull[oa]", r"pendej[oa]", r"aprende a leer", r"no sabes leer", r"callate",
             r"tranquilizate", r"ignorante", r"pesad[oa]"),
     profanity=(r"mierda", r"joder", r"cono", r"hostia", r"puta", r"cabron\w*", r"carajo"),
@@ -909,15 +967,18 @@ FR = LanguagePhrases(
         r"quelle galere", r"merci (?:de|pour) (?:nous avoir|votre patience|le signalement|"
         r"avoir signale|votre message|les photos|votre retour|nous prevenir|votre comprehension)",
         r"normal que vous soyez", r"inadmissible", r"(?:anniversaire|mariage|vacances)",
+        r"vous meritiez", r"on vous a laisse tomber", r"(?:c'est|c'etait) trop",
         r"pas (?:acceptable|normal|ce que)", r"(?:stressant|humiliant|inquietant|"
         r"penible|rageant|decevant|agacement|pas le moment)",
     ),
     holding=(r"(?:nous|je) (?:regardons|examinons|etudions)(?: (?:cela|ca|votre (?:cas|"
-             r"dossier)))?$", r"(?:nous|on) revenons vers vous(?: rapidement| bientot)?$",
-             r"(?:quelqu'un|un conseiller) (?:va|vous) (?:vous )?recontacter$"),
+             r"dossier)))?", r"(?:nous|on) revenons vers vous(?: rapidement| bientot)?",
+             r"(?:quelqu'un|un conseiller) (?:va|vous) (?:vous )?recontacter",
+             r"service concerne", r"dans les (?:plus )?brefs delais", r"reviendra vers vous"),
     personal_action=(
-        r"(?:je viens d'|je viens de |j'ai (?:deja |bien )?|j'en ai |je (?:vous |lui |leur |l')"
-        r"?ai (?:deja |bien )?)(\w+)((?: [^,;:]*)?)",
+        r"(?:je viens d'|je viens de (?:vous |lui |leur |le |la |les )?|j'ai (?:deja |bien )?|"
+        r"j'en ai |je (?:vous |lui |leur |l')?ai (?:deja |bien )?)(\w+)((?: [^,;:]*)?)",
+        r"je (fais|lance|mets|prends|passe|rembourse|envoie|relance|bloque|annule)((?: [^,;:]*)?)",
         r"je (?:vais|peux|souhaite) (?:vous |lui |le |la |les )?(\w+)((?: [^,;:]*)?)",
         r"je (?:vous |le |la |les |lui |m'en )?(\w+(?:erai|rai|irai))((?: [^,;:]*)?)",
         r"je (?:m'occupe|m'en occupe|relance|contacte|transmets|envoie|rembourse|programme|"
@@ -939,12 +1000,13 @@ FR = LanguagePhrases(
         r"(?:est|sont) (?:retabli|resolu|rembourse|repare|reactive)\w*",
         r"(?:est|sont) (?:en route|sur place|en chemin)",
         r"(?:retabli|repare|resolu)e?s? (?:d'ici|avant|vers|a \d)",
+        r"(?:va|vont) (?:sortir|arriver|etre (?:disponible|livre|repare|retabli))",
     ),
     instruction=(
         r"(?:merci de|veuillez|pourriez-vous) (?:\w+ ){0,2}?(?:envoyer|nous envoyer|indiquer|"
         r"verifier|debrancher|arreter|cesser|ne pas utiliser|rappeler|repondre|cliquer)",
         r"(?:envoyez|indiquez|verifiez|debranchez|arretez|cliquez|appelez|redemarrez|"
-        r"ouvrez) ",
+        r"ouvrez) ", r"vous pouvez (?:\w+ )?(?:le |la |les |l')?\w+(?:er|ir|re)\b",
     ),
     question=(r"[^.?!]{3,160}\?",),
     timeframe=(
@@ -976,11 +1038,13 @@ FR = LanguagePhrases(
                 r"nous ne pouvons rien (?:faire|y faire)", r"c'est (?:notre )?politique",
                 r"(?:contactez|voyez avec) (?:le transporteur|votre banque|le fabricant)",
                 r"il faut voir avec", r"voyez avec"),
-    insult=(r"idiot(?:e|s)?", r"imbecile", r"cretin(?:e|s)?", r"debile", r"abruti\w*",
+    insult=(r"expliquer lentement", r"rien de (?:bien )?sorcier", r"pas sorcier",
+            r"comme vous (?:le )?savez (?:surement|sans doute)", r"n'importe qui",
+            r"idiot(?:e|s)?", r"imbecile", r"cretin(?:e|s)?", r"debile", r"abruti\w*",
             r"connard\w*", r"stupide", r"apprenez a lire", r"vous ne savez pas lire",
             r"calmez-vous", r"tais-toi", r"ignorant\w*"),
     profanity=(r"merde", r"putain", r"bordel", r"con(?:ne)?", r"chiant\w*", r"foutre"),
-    sarcasm=(r"felicitations", r"bravo", r"quelle surprise", r"bonne chance", r"mdr", r"lol",
+    sarcasm=(r"la prochaine fois ?\?", r"mais bon", r"hein", r"felicitations", r"bravo", r"quelle surprise", r"bonne chance", r"mdr", r"lol",
              r"evidemment vous"),
     guarantee=(r"garanti\w*(?! (?:constructeur|legale|de \d))", r"je vous garantis",
                r"100 ?%", r"ne se reproduira (?:plus )?jamais", r"plus jamais"),

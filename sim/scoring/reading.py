@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import language
+from . import coherence, language
 from .context import ReplyContext
 from .phrases import (
     CONTRACTIONS,
@@ -109,6 +109,7 @@ class _Compiled:
     public_cue: re.Pattern[str]
     greeting: re.Pattern[str]
     promotion: re.Pattern[str] | None
+    unsafe: re.Pattern[str] | None
     not_action_verbs: frozenset[str]
 
 
@@ -150,6 +151,7 @@ def compiled(lang: str) -> _Compiled:
         public_cue=_phrases(p.public_cue),
         greeting=_phrases(p.greeting),
         promotion=_phrases(p.promotion) if p.promotion else None,
+        unsafe=_phrases(p.unsafe) if p.unsafe else None,
         not_action_verbs=p.not_action_verbs,
     )
 
@@ -229,6 +231,7 @@ class Reading:
     apology: str  # "sincere" | "generic" | "non_apology" | "none"
     apology_count: int
     acknowledged: bool
+    feeling_words: int  # acknowledgements and apologies, counted
     named_by_name: bool
     named_by_handle: bool
     named_issue: bool
@@ -267,10 +270,13 @@ class Reading:
     scripted: bool
     scripted_count: int
     promotion: bool
+    unsafe: bool  # "keep using it, it's perfectly safe" on a safety report
     owned_mistake: bool
     redirected: bool  # a private customer sent off to social media
     list_stuffing: bool  # a run of bare words, or the rubric's own names
     function_share: float
+    stretch: int  # most words in a row without any punctuation
+    p_sentences: float  # the learned coherence check (1.0 where it does not apply)
     max_repeat: int  # most repeats of one content word
     repeated_word: str
     run_on: bool
@@ -383,6 +389,22 @@ _EN_CHAIN = re.compile(
 )
 
 
+_PARTICIPLE = re.compile(
+    r"(?:ed|en|wn|ne|t|ung|ought|aught|id|ade|ot|oken|one)$|^(?:put|set|cut|run|read|hit|let|"
+    r"shut|spread|been)$"
+)
+_NOT_VERB_SUFFIX = re.compile(r"(?:able|ible|ful|ous|ive|less|ish|ary|ly|ness|ment|tion)$")
+
+
+def _is_verb_like(word: str, lang: str, c: _Compiled) -> bool:
+    """Not a function word, number, time or adjective ("I have Thursday" acts on nothing)."""
+    if not word.isalpha() or word in FUNCTION_WORDS.get(lang, FUNCTION_WORDS["en"]):
+        return False
+    if lang == "en" and _NOT_VERB_SUFFIX.search(word):
+        return False
+    return c.timeframe.fullmatch(word) is None
+
+
 def _clauses(sent: str, lang: str, c: _Compiled) -> tuple[list[Clause], int]:
     """Action clauses of one sentence, and how many are bare promises (no object)."""
     found: list[Clause] = []
@@ -396,8 +418,11 @@ def _clauses(sent: str, lang: str, c: _Compiled) -> tuple[list[Clause], int]:
                     continue
                 verb = m.group(1) or ""
                 rest = m.group(2) or ""
-                if verb in c.not_action_verbs:
+                if verb in c.not_action_verbs or not _is_verb_like(verb, lang, c):
                     continue
+                after_have = re.search(r"\b(?:have|has|had)\s+$", sent[: m.start(1)])
+                if lang == "en" and after_have and not _PARTICIPLE.search(verb):
+                    continue  # "I have acceptable…": after "have" comes a participle
                 if verb in ("do", "did") and (rest.split() or [""])[0] in c.not_action_verbs:
                     continue
                 if not verb:  # "leave it with me"
@@ -658,6 +683,47 @@ _RUBRIC_WORDS = re.compile(
     r"\b(?:empathy|ownership|resolution|personali[sz]ation|next steps?|timeframe|follow-up|"
     r"channel fit|apology|acknowledg(?:e)?ment)\b"
 )
+# Feeling words used anywhere: real replies name one or two feelings, stuffed ones pile them up.
+_AFFECT = re.compile(
+    r"\b(?:frustrat\w*|annoy\w*|stress\w*|upset\w*|disappoint\w*|awful|terrible|worr\w*|"
+    r"unacceptable|madden\w*|exhaust\w*|rotten|miserable|horrible|scar\w*|frighten\w*|"
+    r"alarm\w*|infuriat\w*|unsettl\w*|distress\w*|nightmare|hassle|shambles|rubbish|grim|"
+    r"gutt\w*|heartbreak\w*|humiliat\w*|embarrass\w*|shaken|shock\w*|fuming|livid|ruin\w*|"
+    r"spoil\w*|nuisance|headache|sorry|apolog\w*|regret\w*|understand\w*|imagine)\b"
+)
+_ES_PRETERITE = re.compile(
+    r"\b(?:ya |lo |la |le |te |les |se lo |se la |yo )*(\w{2,}[éí])\b((?: [^,;:.]*)?)"
+)
+_ES_NOT_PRETERITE = frozenset(
+    [
+        "qué",
+        "fué",
+        "café",
+        "bebé",
+        "josé",
+        "andré",
+        "rené",
+        "aquí",
+        "así",
+        "allí",
+        "ahí",
+        "sí",
+        "mí",
+        "tí",
+        "ahi",
+        "aqui",
+        "asi",
+        "maní",
+        "ají",
+        "esquí",
+        "jabalí",
+        "rubí",
+        "colibrí",
+        "marroquí",
+        "iraquí",
+    ]
+)
+_UNPUNCTUATED = re.compile(r"[.,!?;:()\n\u2014\u2013-]+")
 _AUXILIARIES = frozenset(
     [
         "will",
@@ -712,6 +778,11 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
         found, b = _clauses(s, scored, c)
         actions.extend(found)
         bare += b
+    if scored == "es":  # "revisé", "lo aprobé yo", "le mandé": the accent marks the first person
+        for m in _ES_PRETERITE.finditer(raw.casefold()):
+            if m.group(1) not in _ES_NOT_PRETERITE:
+                obj = _has_object(m.group(2) or "", scored, c.timeframe)
+                actions.append(Clause(True, language.fold(m.group(1)), obj, True))
     outcome = c.outcome.search(norm) is not None
     instruction = any(c.instruction.search(s) for s in sents)
     question = any(c.question.search(s) for s in sents if "?" in s)
@@ -752,7 +823,9 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
         for m in _AMOUNT.finditer(s):
             near = s[max(0, m.start() - 40) : m.end() + 40]
             if c.compensation.search(near) and not re.search(
-                r"refund|back|owed|charge|price|paid|cost|reembols|rembours|devol", near
+                r"refund|back|owed|charge|price|paid|cost|differen|bill|overcharg|tariff|re-?rat|"
+                r"reembols|rembours|devol",
+                near,
             ):
                 amounts.append(float((m.group(1) or m.group(2)).replace(",", ".")))
     remedy_kinds = sum(
@@ -775,9 +848,15 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
     counts = Counter(w for w in words if w not in fw and len(w) > 3 and w not in _AUXILIARIES)
     repeated_word, max_repeat = counts.most_common(1)[0] if counts else ("", 0)
     run_on = any(len(_WORDS.findall(s)) > 45 for s in sents)
+    stretch = max((len(_WORDS.findall(p)) for p in _UNPUNCTUATED.split(norm)), default=0)
+    any_word, any_repeat = Counter(words).most_common(1)[0] if words else ("", 0)
+    if any_repeat >= 3 and any_repeat > 0.25 * len(words) and any_repeat > max_repeat:
+        repeated_word, max_repeat = any_word, any_repeat  # "a a a a": glue words repeated
 
-    def first(p: re.Pattern[str]) -> str | None:
-        m = p.search(norm)
+    en = compiled("en")
+
+    def first(p: re.Pattern[str], also: re.Pattern[str] | None = None) -> str | None:
+        m = p.search(norm) or (also.search(norm) if also is not None and also is not p else None)
         return m.group(0) if m else None
 
     return Reading(
@@ -793,6 +872,8 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
         apology=apology,
         apology_count=apology_count,
         acknowledged=c.acknowledgement.search(norm) is not None,
+        feeling_words=max(len(c.acknowledgement.findall(norm)), len(_AFFECT.findall(norm)))
+        + apology_count,
         named_by_name=by_name,
         named_by_handle=by_handle,
         named_issue=named_issue,
@@ -820,9 +901,14 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
         blamed=c.blame.search(norm) is not None,
         deflected=c.deflection.search(norm) is not None,
         dm_invite=dm_invite,
-        insult=first(c.insult),
-        profanity=first(c.profanity),
-        sarcasm=first(c.sarcasm),
+        insult=first(c.insult, en.insult),
+        profanity=first(c.profanity, en.profanity),
+        sarcasm=first(c.sarcasm, en.sarcasm),
+        unsafe=(
+            ctx.topic in SAFETY_TOPICS
+            and c.unsafe is not None
+            and c.unsafe.search(norm) is not None
+        ),
         guarantee=first(c.guarantee),
         liability=first(c.liability) if ctx.topic in SAFETY_TOPICS else None,
         sensitive_public=tuple(sensitive),
@@ -839,6 +925,10 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
         redirected=(not ctx.public) and dm_invite and channel_kind(ctx.channel) not in SOCIAL_KINDS,
         list_stuffing=_WORD_LIST.search(norm) is not None or len(_RUBRIC_WORDS.findall(norm)) >= 2,
         function_share=function_share,
+        stretch=stretch,
+        p_sentences=coherence.p_sentences(raw)
+        if scored == "en" and len(words) >= coherence.MIN_WORDS
+        else 1.0,
         max_repeat=max_repeat,
         repeated_word=repeated_word,
         run_on=run_on,
