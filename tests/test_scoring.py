@@ -326,9 +326,9 @@ def test_train_and_dev_agree_with_the_experts():
 
 
 def test_held_out_test_split_does_not_regress():
-    """Measured once, after tuning on train and dev: Spearman 0.63, pass/fail 85%, 74% of
-    excellent replies pass, 9.5% of poor ones pass. Issue 9's target (0.85 / 90% / 90% / 2%)
-    is NOT met yet; this guards the measured level until it is."""
+    """The test split is scored for reporting, never tuned on. Measured after tuning on train
+    and dev: Spearman 0.71, pass/fail 84%, 72% of excellent replies pass, 6% of poor ones pass.
+    Issue 9's target (0.85 / 90% / 90% / 2%) is NOT met yet; this guards the measured level."""
     a = corpus.agreement(corpus.load("test"))
-    assert a.spearman >= 0.6 and a.pass_agreement >= 0.8, a
-    assert a.poor_passed <= 0.1 and a.unsupported_declined == 1.0, a
+    assert a.spearman >= 0.65 and a.pass_agreement >= 0.8, a
+    assert a.poor_passed <= 0.08 and a.unsupported_declined == 1.0, a

@@ -69,7 +69,7 @@ CHANNEL_MAX_CHARS: Mapping[ChannelKind, int] = MappingProxyType(
     {
         ChannelKind.TWITTER: 280,
         ChannelKind.FACEBOOK: 1000,
-        ChannelKind.INSTAGRAM: 500,
+        ChannelKind.INSTAGRAM: 600,
         ChannelKind.REVIEW: 1000,
         ChannelKind.EMAIL: 5000,
         ChannelKind.CHAT: 500,
@@ -423,6 +423,8 @@ EN = LanguagePhrases(
         r"sorry to hear", r"(?:glad|relieved) (?:you|everyone|nobody|no one)",
         r"(?:is|are) (?:safe|ok|okay|alright) (?:first|above all)",
         r"you deserve(?:d)?", r"(?:worried|upset|frustrated|annoyed|angry|cross) (?:you|about)",
+        r"top of my list", r"if (?:she|he|they|you|anyone) (?:seems?|feels?|is|are) (?:at all )?"
+        r"(?:unwell|poorly|ill)", r"(?:is|are) (?:all right|alright|ok|okay|safe)",
         r"(?:completely|totally|entirely) (?:fair|understandable|reasonable)",
         r"(?:i|we) (?:really )?appreciate (?:you|how|that|your)",
         r"(?:on|for) (?:a |your )?(?:birthday|wedding|holiday|anniversary|honeymoon)",
@@ -494,13 +496,12 @@ EN = LanguagePhrases(
         r"(?:expect|look out for|keep an eye out for) (?:a|an|the|your|it)",
         r"here is (?:a|the|your)", r"(?:new )?tracking (?:number|link) is",
         r"(?:it|this|your \w+(?: \w+)?|the \w+(?: \w+)?|a \w+|an \w+|[£$€]\d+(?:\.\d\d)?)"
-        r" (?:will|should|is going to|is set to|is booked to|is due to)?"
-        r" ?(?:go|goes|going|arrive|arrives|arriving|reach|reaches|leave|leaves|ship|ships|"
-        r"land|lands|come|comes|coming|be back|is back|back|out|on its way|go back|goes back|"
-        r"be (?:with|in|on|there|refunded|credited|replaced|delivered|fixed|restored|ready|"
-        r"collected|sent|back|reconnected|reversed|cancelled|waived)|is (?:with|in|on|being|"
-        r"booked|scheduled|arranged|ready|due|refunded|credited|fixed|restored|reversed|"
-        r"cancelled|waived))",
+        r" (?:(?:will|should|is going to|is set to|is booked to|is due to) (?:go|arrive|reach|"
+        r"leave|ship|land|come|be back|go back|be (?:with you|there|refunded|credited|replaced|"
+        r"delivered|fixed|restored|ready|collected|sent|back|reconnected|reversed|cancelled|"
+        r"waived))|(?:goes|arrives|reaches you|leaves|ships|lands|comes back|goes back|is on its "
+        r"way|is back|is out for delivery)|is (?:being|now|already) (?:booked|scheduled|arranged|"
+        r"refunded|credited|fixed|restored|reversed|cancelled|waived|sent|delivered|repaired))",
         r"(?:your|the|a) (?:refund|replacement|credit|engineer|technician|callback|voucher|"
         r"fix|update|parcel|order|courier|driver|package|money) (?:is|has been|will be|will|"
         r"is being|was) (?:\w+ )?(?:on its way|sent|issued|processed|arranged|booked|"
@@ -520,6 +521,9 @@ EN = LanguagePhrases(
         r"(?:booked|moved|put|rebooked|switched|upgraded|added|refunded|credited|signed|"
         r"registered|transferred) you(?:r \w+)? (?:on|onto|to|into|for|back|a|an|the)",
         r"(?:^|\n|\. )(?:done|sorted|all (?:sorted|done|set))\b", r"(?:has|have) gone through",
+        r"(?:you are|you have been|they are|she is|he is|it is|we have you) (?:now |all )?(?:booked|"
+        r"rebooked|scheduled|registered|confirmed|set up|added|moved|seated)",
+        r"(?:is|are) (?:meeting|waiting for|collecting|calling) you", r"will meet you",
         r"(?:ships|arrives|goes out|leaves|lands|reaches you) (?:on |by |this |next |tomorrow|"
         r"today|\w+day)", r"(?:have|has) (?:the same \w+ |one |a \w+ )?(?:ready|on hold|set aside)",
     ),
@@ -655,6 +659,9 @@ EN = LanguagePhrases(
         r"anyone who can (?:read|count|use|follow|see|spell)", r"explain (?:it |this |that )?"
         r"slowly", r"hope (?:that|this) clears (?:it|that|things) up", r"if it (?:has not|did "
         r"not|is not) \w+,? it (?:has not|did not|is not)", r"(?:read|reading) past the first",
+        r"as (?:we|i) (?:have )?already (?:said|explained|told you|posted)",
+        r"already (?:said|explained|posted) (?:this )?(?:\w+ )?(?:times|twice)",
+        r"once you (?:have|had) (?:had a look|read|checked)",
     ),
     profanity=(
         r"f+u+c+k\w*", r"f\*+k\w*", r"sh[i1]t\w*", r"crap(?:py)?", r"damn(?:it|ed)?",
@@ -675,8 +682,8 @@ EN = LanguagePhrases(
         r"🥱", r"😴", r"surprise,? surprise", r"hate to say", r"seriously\?", r"really\?",
         r"some of us", r"poor (?:you|thing)", r"bless", r"(?:deep|calm) breaths?", r"maybe (?:try )?(?:reading|checking|looking at)", r"maybe check your",
         r"(?:a )?new record", r"shocking that", r"🙄", r"😂", r"🤣", r"try calling at",
-        r"congrat(?:ulation)?s(?!,? on (?:your|the) (?:new|wedding|baby|engagement|graduation|"
-        r"birthday|anniversary|retirement))", r"if you could (?:tell|read|follow|use|spell)",
+        r"congrat(?:ulation)?s(?!,? on (?:your |the |her |his |their )?(?:\w+ )?(?:new|wedding|"
+        r"baby|engagement|graduation|birthday|anniversary|retirement|arrival|promotion|news))", r"if you could (?:tell|read|follow|use|spell)",
         r"lol", r"lmao", r"rofl", r"haha+", r"\*?eye ?roll\*?", r"yawn",
         r"boo hoo", r"cry me a river", r"whatever\.?$", r"hate to break it to you",
         r"sweetie", r"sweetheart", r"duh", r"if you (?:had )?(?:bothered|cared) to",

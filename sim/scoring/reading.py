@@ -247,6 +247,7 @@ class Reading:
     holding_line: bool
     timeframe: bool
     timeframes: int
+    vague_time: bool  # "as soon as possible" and no real time
     handover: bool
     compensation: bool
     compensation_amounts: tuple[float, ...]
@@ -307,63 +308,7 @@ class Reading:
 
 
 _OBJECTLESS = frozenset(
-    [
-        "it",
-        "this",
-        "that",
-        "them",
-        "these",
-        "those",
-        "you",
-        "u",
-        "everything",
-        "anything",
-        "something",
-        "things",
-        "asap",
-        "now",
-        "soon",
-        "today",
-        "tomorrow",
-        "tonight",
-        "up",
-        "on",
-        "in",
-        "out",
-        "into",
-        "over",
-        "back",
-        "again",
-        "right",
-        "away",
-        "immediately",
-        "shortly",
-        "later",
-        "quickly",
-        "straight",
-        "personally",
-        "myself",
-        "ourselves",
-        "for",
-        "with",
-        "to",
-        "too",
-        "please",
-        "thanks",
-        "sir",
-        "madam",
-        "here",
-        "there",
-        "more",
-        "all",
-        "asap",
-        "further",
-        "properly",
-        "lo",
-        "la",
-        "le",
-        "les",
-    ]
+    """it this that them these those you u everything anything something things asap now soon today tomorrow tonight up on in out into over back again right away immediately shortly later quickly straight personally myself ourselves for with to too please thanks sir madam here there more all further properly lo la le les we i us me they he she him her our my""".split()
 )
 
 
@@ -514,7 +459,7 @@ _POSTCODE = re.compile(r"\b[a-z]{1,2}\d[a-z\d]? ?\d[a-z]{2}\b")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 _PHONE = re.compile(r"(?<![\w£$€])\+?\d[\d ().-]{8,}\d\b")
 _BRAND_PHONE = re.compile(
-    r"(?:call (?:us|me)|ring (?:us|me)|call|ring|phone (?:us|me)|text (?:us|me)|contact (?:us|me)|"
+    r"(?:call (?:us|me)|ring (?:us|me)|call|ring|calling|dialling|dial|ringing|phone (?:us|me)|text (?:us|me)|contact (?:us|me)|"
     r"reach (?:us|me)|our (?:number|line|helpline|team)|llamanos|llamame|llama al|"
     r"nuestro (?:numero|telefono)|appelez(?:-nous|-moi)?(?: au)?|notre numero|direct line|"
     r"helpline|hotline)\W+(?:\w+\W+){0,2}$|^\W*(?:0800|0808|1-?800|0900)"
@@ -585,7 +530,7 @@ def _private_detail_asks(
 
 _CREDENTIAL_LABELS = frozenset(
     {"password", "PIN", "card security code", "one-time code", "security answer", "login details",
-     "card number", "card expiry date"}
+     "card number", "card expiry date", "security code"}
 )  # fmt: skip
 
 
@@ -723,6 +668,17 @@ _ES_NOT_PRETERITE = frozenset(
         "iraquí",
     ]
 )
+# "I don't have a time for when it'll be fixed" promises no outcome.
+_UNCERTAIN = re.compile(
+    r"(?:do not|did not) (?:have|know) (?:a|an|any) (?:time|eta|date|update|timescale)|not sure "
+    r"when|can ?not (?:say|tell you|give you|confirm) when|no (?:eta|time ?frame|timescale|date)"
+    r" (?:yet|at the moment|right now)|no (?:sabemos|tengo|tenemos) (?:cuando|hora|fecha)|"
+    r"ne (?:sais|savons|peux|pouvons) pas (?:vous dire )?quand"
+)
+_VAGUE_TIME = re.compile(
+    r"as (?:soon|quickly) as (?:possible|we can|it is safe|we are able)|asap|shortly|in due course|"
+    r"lo antes posible|en breve|dans les (?:plus )?brefs delais|des que possible"
+)
 _UNPUNCTUATED = re.compile(r"[.,!?;:()\n\u2014\u2013-]+")
 _AUXILIARIES = frozenset(
     [
@@ -783,8 +739,10 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
             if m.group(1) not in _ES_NOT_PRETERITE:
                 obj = _has_object(m.group(2) or "", scored, c.timeframe)
                 actions.append(Clause(True, language.fold(m.group(1)), obj, True))
-    outcome = c.outcome.search(norm) is not None
-    instruction = any(c.instruction.search(s) for s in sents)
+    outcome = any(c.outcome.search(s) and not _UNCERTAIN.search(s) for s in sents)
+    instruction = any(c.instruction.search(s) for s in sents) or (
+        ctx.topic in SAFETY_TOPICS and c.safety_instruction.search(norm) is not None
+    )
     question = any(c.question.search(s) for s in sents if "?" in s)
     holding = c.holding.search(norm) is not None
     timeframes = len(c.timeframe.findall(norm))
@@ -872,8 +830,7 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
         apology=apology,
         apology_count=apology_count,
         acknowledged=c.acknowledgement.search(norm) is not None,
-        feeling_words=max(len(c.acknowledgement.findall(norm)), len(_AFFECT.findall(norm)))
-        + apology_count,
+        feeling_words=len(_AFFECT.findall(norm)),
         named_by_name=by_name,
         named_by_handle=by_handle,
         named_issue=named_issue,
@@ -889,6 +846,7 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
         holding_line=holding,
         timeframe=timeframes > 0,
         timeframes=timeframes,
+        vague_time=timeframes == 0 and _VAGUE_TIME.search(norm) is not None,
         handover=any(
             (c.handover.search(s) or any(cl.has_object for cl in _clauses(s, scored, c)[0]))
             and c.specialist.search(s)
