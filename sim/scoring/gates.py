@@ -158,7 +158,7 @@ def _stuffing(r: Reading, ctx: ReplyContext) -> Gate | None:
     elif r.stretch > LONG_STRETCH and r.function_share < STRETCH_FUNCTION_SHARE:
         reason = "A long run of words with no punctuation and little glue: write sentences."
     elif r.p_sentences < COHERENCE_THRESHOLD or (
-        r.p_sentences < UNPUNCTUATED_THRESHOLD and r.stretch >= r.words
+        r.p_sentences < UNPUNCTUATED_THRESHOLD and r.unpunctuated
     ):
         reason = "It does not read as sentences to the customer: words strung together."
     elif r.list_stuffing:
@@ -260,7 +260,7 @@ def _off_topic(r: Reading, ctx: ReplyContext) -> Gate | None:
             "Sells to the customer instead of answering their complaint.",
             OFF_TOPIC_CAP,
         )
-    if r.foreign_topics and not r.named_issue and not r.named_by_name and not r.specifics:
+    if r.foreign_topics and not r.named_issue and not r.specifics:
         issue = topic_guide(ctx.topic).issue
         other = r.foreign_topics[0].replace("_", " ")
         return Gate(

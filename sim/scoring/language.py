@@ -30,7 +30,7 @@ _SCRIPTS = (
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _LETTER = re.compile(r"[^\W\d_]")
 MIN_HITS = 2  # function words needed before a language is named
-MIN_MARGIN = 1.5  # the winner's count must beat the runner-up by this factor
+MIN_MARGIN = 1.2  # the winner's count must beat the runner-up by this factor
 SCRIPT_SHARE = 0.3  # share of letters in a script that names the language
 
 

@@ -263,7 +263,7 @@ FUNCTION_WORDS: Mapping[str, frozenset[str]] = MappingProxyType(
             ["the", "a", "an", "to", "of", "for", "on", "in", "with", "at", "by", "from", "and", "but", "so", "as", "or", "if", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "it", "its", "this", "that", "these", "those", "there", "here", "you", "your", "yours", "they", "them", "their", "he", "she", "his", "her", "our", "us", "my", "me", "into", "onto", "over", "after", "before", "than", "then", "just", "up", "out", "about", "what", "when", "where", "which", "who", "how", "why", "not", "no", "nor", "all", "any", "some", "each", "every", "can", "could", "should", "would", "may", "might", "must", "do", "does", "did", "done", "also", "too", "very", "only", "even", "once", "again", "still", "while", "because", "since", "until", "till", "during", "through", "between", "off", "shall", "am"]
         ),
         "es": frozenset(
-            ["el", "la", "los", "las", "un", "una", "unos", "unas", "de", "del", "al", "a", "en", "con", "por", "para", "que", "y", "o", "pero", "si", "no", "es", "son", "fue", "era", "ser", "estar", "esta", "este", "esto", "estos", "estas", "ese", "esa", "eso", "lo", "le", "les", "se", "su", "sus", "tu", "tus", "te", "ti", "mi", "mis", "nos", "nuestro", "nuestra", "nuestros", "nuestras", "muy", "mas", "ya", "me", "yo", "como", "cuando", "donde", "porque", "hay", "ha", "han", "he", "hemos", "has", "sin", "sobre", "entre", "hasta", "desde", "tambien", "todo", "toda", "todos", "todas", "cada", "otro", "otra", "ni", "pues", "aqui", "alli", "usted", "ustedes", "ella", "ellos"]
+            ["el", "la", "los", "las", "un", "una", "unos", "unas", "de", "del", "al", "a", "en", "con", "por", "para", "que", "y", "o", "pero", "si", "no", "es", "son", "fue", "era", "ser", "estar", "esta", "este", "esto", "estos", "estas", "ese", "esa", "eso", "lo", "le", "les", "se", "su", "sus", "tu", "tus", "te", "ti", "mi", "mis", "nos", "nuestro", "nuestra", "nuestros", "nuestras", "muy", "mas", "ya", "me", "yo", "como", "cuando", "donde", "porque", "hay", "ha", "han", "he", "hemos", "has", "sin", "sobre", "entre", "hasta", "desde", "tambien", "todo", "toda", "todos", "todas", "cada", "otro", "otra", "ni", "pues", "aqui", "alli", "usted", "ustedes", "ella", "ellos", "nada", "asi", "algo", "mucho", "ahora", "luego", "aun", "solo", "tan", "tanto", "vos", "os", "vuestro"]
         ),
         "fr": frozenset(
             ["le", "la", "les", "un", "une", "des", "de", "du", "au", "aux", "a", "en", "dans", "avec", "pour", "par", "sur", "sous", "et", "ou", "mais", "si", "ne", "pas", "que", "qui", "quoi", "est", "sont", "etait", "etre", "avoir", "ai", "as", "avons", "avez", "ont", "ce", "cet", "cette", "ces", "son", "sa", "ses", "leur", "leurs", "votre", "vos", "notre", "nos", "mon", "ma", "mes", "ton", "ta", "tes", "vous", "nous", "il", "elle", "ils", "elles", "on", "lui", "y", "tres", "plus", "deja", "comme", "quand", "ou", "parce", "aussi", "tout", "toute", "tous", "toutes", "chaque", "ni", "car", "donc", "ici", "la", "bien", "je", "j", "me", "m", "moi", "tu", "te", "t", "s", "c", "d", "l", "n", "qu"]
@@ -444,7 +444,8 @@ EN = LanguagePhrases(
         r"miserable", r"a (?:real )?(?:blow|worry|shock|pain)",
     ),
     holding=(
-        r"(?:are |am |is )?looking into (?:it|this|that|the matter|your (?:case|issue|query))",
+        r"(?:are |am |is )?looking into (?:it|this|that|the matter|your (?:case|issue|query)|what|"
+        r"why|how|where)",
         r"(?:will |shall )?look into (?:it|this|that|the matter)(?! (?:now|today|right))",
         r"(?:we are|i am) (?:aware|working on it|on it|investigating)(?! (?:why|what|how|where))",
         r"(?:someone|a member of (?:our|the) team|the team|we|they) will be in touch"
@@ -631,6 +632,7 @@ EN = LanguagePhrases(
         r"bank|manufacturer|supplier|airport|card issuer)",
         r"(?:we are|i am) unable to help", r"cannot help (?:you )?with (?:that|this)",
         r"(?:take it up|speak) with (?:the|your) (?:courier|bank|manufacturer)",
+        r"trained to the highest", r"(?:highest|strictest) (?:standards|quality)",
         r"(?:ring|call|contact|phone|email|speak to) them", r"contact \w+ directly",
         r"(?:courier|bank|supplier|manufacturer|airport|carrier)'?s? (?:issue|problem|"
         r"responsibility)",
@@ -694,7 +696,7 @@ EN = LanguagePhrases(
     guarantee=(
         r"(?:i|we) (?:can |personally |absolutely )?guarantee", r"guaranteed? (?:to|that|it|"
         r"this|you|delivery|by|within|tomorrow|today)", r"100 ?% (?:guaranteed|sure|certain|"
-        r"promise)", r"(?:will|would) never (?:ever )?happen again", r"never (?:ever )?happens?"
+        r"promise)", r"(?:will|would) never (?:ever )?happen again", r"(?:this|it) will never (?:ever )?happens?"
         r" again", r"(?:this|it) will never", r"(?:i|we) promise (?:you )?(?:that )?(?:this|it)"
         r" (?:will not|will never|never)", r"(?:i|we) promise (?:you )?(?:it will|this will) "
         r"(?:be|arrive|work)", r"you have my word (?:that )?(?:this|it) will",
@@ -963,7 +965,8 @@ FR = LanguagePhrases(
         r"(?: occasionnee?s?)?",
     ),
     non_apology=(r"desole(?:e|s)? (?:que vous (?:le )?(?:ressentiez|pensiez|preniez|soyez)|si "
-                 r"vous (?:avez|etes))",),
+                 r"vous (?:avez|etes))", r"desole\w* que vous ayez (?:eu )?(?:ce|cette|un|une) "
+                 r"(?:ressenti|impression|sentiment)"),
     acknowledgement=(
         r"je comprends", r"nous comprenons", r"je comprends (?:tout a fait|parfaitement)",
         r"(?:c'est|c'etait|ce doit etre|ca doit etre) (?:vraiment |tres |tellement |"
@@ -986,6 +989,8 @@ FR = LanguagePhrases(
         r"(?:je viens d'|je viens de (?:vous |lui |leur |le |la |les )?|j'ai (?:deja |bien )?|"
         r"j'en ai |je (?:vous |lui |leur |l')?ai (?:deja |bien )?)(\w+)((?: [^,;:]*)?)",
         r"je (fais|lance|mets|prends|passe|rembourse|envoie|relance|bloque|annule)((?: [^,;:]*)?)",
+        r"je (?:te |vous |lui )?(?:l'|le |la |les )(echange|rembourse|envoie|annule|renvoie|"
+        r"remplace|corrige|debloque|reactive|bloque|rappelle|relance)((?: [^,;:]*)?)",
         r"je (?:vais|peux|souhaite) (?:vous |lui |le |la |les )?(\w+)((?: [^,;:]*)?)",
         r"je (?:vous |le |la |les |lui |m'en )?(\w+(?:erai|rai|irai))((?: [^,;:]*)?)",
         r"je (?:m'occupe|m'en occupe|relance|contacte|transmets|envoie|rembourse|programme|"
@@ -1044,7 +1049,7 @@ FR = LanguagePhrases(
     deflection=(r"ce n'est pas (?:de )?notre (?:faute|responsabilite|probleme)",
                 r"nous ne pouvons rien (?:faire|y faire)", r"c'est (?:notre )?politique",
                 r"(?:contactez|voyez avec) (?:le transporteur|votre banque|le fabricant)",
-                r"il faut voir avec", r"voyez avec"),
+                r"il faut voir avec", r"voyez avec", r"nos produits sont testes"),
     insult=(r"expliquer lentement", r"rien de (?:bien )?sorcier", r"pas sorcier",
             r"comme vous (?:le )?savez (?:surement|sans doute)", r"n'importe qui",
             r"idiot(?:e|s)?", r"imbecile", r"cretin(?:e|s)?", r"debile", r"abruti\w*",
@@ -1053,7 +1058,7 @@ FR = LanguagePhrases(
     profanity=(r"merde", r"putain", r"bordel", r"con(?:ne)?", r"chiant\w*", r"foutre"),
     sarcasm=(r"la prochaine fois ?\?", r"mais bon", r"hein", r"felicitations", r"bravo", r"quelle surprise", r"bonne chance", r"mdr", r"lol",
              r"evidemment vous"),
-    guarantee=(r"garanti\w*(?! (?:constructeur|legale|de \d))", r"je vous garantis",
+    guarantee=(r"je vous garantis", r"nous (?:vous )?garantissons", r"garanti (?:que|a 100)",
                r"100 ?%", r"ne se reproduira (?:plus )?jamais", r"plus jamais"),
     liability=(r"(?:nous )?assumons (?:l'entiere|toute la|l'entiere) responsabilite",
                r"reconnaissons (?:notre|l'entiere) responsabilite"),

@@ -277,6 +277,7 @@ class Reading:
     list_stuffing: bool  # a run of bare words, or the rubric's own names
     function_share: float
     stretch: int  # most words in a row without any punctuation
+    unpunctuated: bool  # not a single punctuation mark
     p_sentences: float  # the learned coherence check (1.0 where it does not apply)
     max_repeat: int  # most repeats of one content word
     repeated_word: str
@@ -308,7 +309,11 @@ class Reading:
 
 
 _OBJECTLESS = frozenset(
-    """it this that them these those you u everything anything something things asap now soon today tomorrow tonight up on in out into over back again right away immediately shortly later quickly straight personally myself ourselves for with to too please thanks sir madam here there more all further properly lo la le les we i us me they he she him her our my""".split()
+    """it this that them these those you u everything anything something things asap now
+    soon today tomorrow tonight up on in out into over back again right away immediately
+    shortly later quickly straight personally myself ourselves for with to too please
+    thanks sir madam here there more all further properly lo la le les we i us me they
+    he she him her our my asap way touch""".split()
 )
 
 
@@ -385,6 +390,12 @@ def _clauses(sent: str, lang: str, c: _Compiled) -> tuple[list[Clause], int]:
                 clause_rest = _CLAUSE.split(rest, maxsplit=1)[0] if rest else ""
                 obj = _has_object(clause_rest, lang, c.timeframe)
                 if (
+                    not obj
+                    and done
+                    and (_DONE_PRONOUN.match(clause_rest) or _CLITIC.search(sent[: m.start(1)]))
+                ):
+                    obj = True  # "I've cancelled it", "lo he mirado": done, to something named
+                if (
                     lang == "en"
                     and not obj
                     and verb in ("look", "looking")
@@ -459,7 +470,8 @@ _POSTCODE = re.compile(r"\b[a-z]{1,2}\d[a-z\d]? ?\d[a-z]{2}\b")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 _PHONE = re.compile(r"(?<![\w£$€])\+?\d[\d ().-]{8,}\d\b")
 _BRAND_PHONE = re.compile(
-    r"(?:call (?:us|me)|ring (?:us|me)|call|ring|calling|dialling|dial|ringing|phone (?:us|me)|text (?:us|me)|contact (?:us|me)|"
+    r"(?:call (?:us|me)|ring (?:us|me)|call|ring|calling|dialling|dial|ringing|phone (?:us|me)|"
+    r"text (?:us|me)|contact (?:us|me)|"
     r"reach (?:us|me)|our (?:number|line|helpline|team)|llamanos|llamame|llama al|"
     r"nuestro (?:numero|telefono)|appelez(?:-nous|-moi)?(?: au)?|notre numero|direct line|"
     r"helpline|hotline)\W+(?:\w+\W+){0,2}$|^\W*(?:0800|0808|1-?800|0900)"
@@ -477,8 +489,10 @@ _AMOUNT = re.compile(
 def _exposed(raw: str, raw_norm: str, complaint_norm: str, ctx: ReplyContext) -> list[str]:
     """Personal data of the customer written into a public reply."""
     found = []
-    if _STREET.search(raw):
-        found.append("home address")
+    for m in _STREET.finditer(raw):
+        if not _OUR_ADDRESS.search(raw[max(0, m.start() - 60) : m.start()]):
+            found.append("home address")
+            break
     if _POSTCODE.search(raw_norm) and re.search(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b", raw):
         found.append("postcode")
     who = {w for w in _RAW_WORDS.findall(normalise(f"{ctx.customer_name} {ctx.customer_handle}"))
@@ -679,6 +693,26 @@ _VAGUE_TIME = re.compile(
     r"as (?:soon|quickly) as (?:possible|we can|it is safe|we are able)|asap|shortly|in due course|"
     r"lo antes posible|en breve|dans les (?:plus )?brefs delais|des que possible"
 )
+_DONE_PRONOUN = re.compile(r"\s*(?:it|this|that|them|those|these|everything|all of it)\b")
+_CLITIC = re.compile(r"\b(?:lo|la|los|las|le|les|te|se lo|se la|l')\s*(?:\w+ )?$")
+# A result that arrives at a stated time: "power back by 11 tonight", "le correctif sort ce soir".
+_RESULT = re.compile(
+    r"\b(?:(?:is|be|are|s) back|back (?:on|up|online|in stock|to normal)|money back|restored|"
+    r"fixed|delivered|arriv\w*|ready|refunded|credited|replaced|collected|reconnected|live|"
+    r"with you|on site|on its way|resolved|cleared|released|approved|processed|shipped|"
+    r"dispatched|rebooked|booked|repone|llega\w*|sale|listo|lista|resuelt\w*|repar\w*|"
+    r"restablec\w*|sort|arrive\w*|retabli\w*|livr\w*|rembours\w*|pret|prete|repart\w*)\b"
+)
+# The brand's own address ("send it to our returns centre, Unit 4…") is not the customer's.
+_OUR_ADDRESS = re.compile(
+    r"(?i)\b(?:send|post|return|bring|drop|visit|take)\b.{0,50}\bto\b|\bat our\b|"
+    r"\bour (?:store|shop|office|branch|depot|returns?|warehouse)\b|returns\b"
+)
+# "'Delivered' means delivered": a tautology said to the customer is mockery in any language.
+_TAUTOLOGY = re.compile(
+    r"[\"'«‘]\s*([^\"'»’]{3,30}?)\s*[\"'»’]\s*(?:means|significa|quiere decir|veut dire)"
+    r"\s+(?:que\s+)?(?:(?:it|esta|c'est|il est|ca)\s+)?\1"
+)
 _UNPUNCTUATED = re.compile(r"[.,!?;:()\n\u2014\u2013-]+")
 _AUXILIARIES = frozenset(
     [
@@ -739,7 +773,11 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
             if m.group(1) not in _ES_NOT_PRETERITE:
                 obj = _has_object(m.group(2) or "", scored, c.timeframe)
                 actions.append(Clause(True, language.fold(m.group(1)), obj, True))
-    outcome = any(c.outcome.search(s) and not _UNCERTAIN.search(s) for s in sents)
+    outcome = any(
+        (c.outcome.search(s) or (c.timeframe.search(s) and _RESULT.search(s)))
+        and not _UNCERTAIN.search(s)
+        for s in sents
+    )
     instruction = any(c.instruction.search(s) for s in sents) or (
         ctx.topic in SAFETY_TOPICS and c.safety_instruction.search(norm) is not None
     )
@@ -861,7 +899,8 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
         dm_invite=dm_invite,
         insult=first(c.insult, en.insult),
         profanity=first(c.profanity, en.profanity),
-        sarcasm=first(c.sarcasm, en.sarcasm),
+        sarcasm=first(c.sarcasm, en.sarcasm)
+        or (_TAUTOLOGY.search(norm).group(0) if _TAUTOLOGY.search(norm) else None),
         unsafe=(
             ctx.topic in SAFETY_TOPICS
             and c.unsafe is not None
@@ -884,6 +923,7 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
         list_stuffing=_WORD_LIST.search(norm) is not None or len(_RUBRIC_WORDS.findall(norm)) >= 2,
         function_share=function_share,
         stretch=stretch,
+        unpunctuated=re.search(r"[.,!?;:\n]", raw) is None,
         p_sentences=coherence.p_sentences(raw)
         if scored == "en" and len(words) >= coherence.MIN_WORDS
         else 1.0,
