@@ -3,8 +3,8 @@
 Cases are grouped by batch (id prefix) and band, ordered by a hash of their id, and dealt out
 3:1:1 to train, dev and test, so each split has the same mix of topics, languages and bands.
 The second batch of writing (ids ``x1-…`` to ``x4-…``, written after the scorer's first version,
-in new voices and with new ways to fail) is dealt 1:1 to train and test. The third batch
-(``y1-…`` to ``y4-…``) was written after the test split had been scored, so all of it is train.
+in new voices and with new ways to fail) is dealt 1:1 to train and test. Of the third batch,
+``y2-…`` to ``y4-…`` went to train; ``y1-…`` arrived after tuning had ended and is test only.
 Usage: python scripts/split_corpus.py RAW.jsonl [RAW.jsonl ...]  (writes sim/scoring/corpus/)
 """
 
@@ -29,13 +29,14 @@ def main(paths: list[str]) -> None:
     out = {s: [] for s in set(SPLITS)}
     for key in sorted(groups):
         cases = sorted(groups[key], key=lambda c: hashlib.sha256(c["id"].encode()).hexdigest())
-        deal = (
-            ("train",)
-            if key[0].startswith("y")
-            else SPLITS_BATCH2
-            if key[0].startswith("x")
-            else SPLITS
-        )
+        if key[0] == "y1":  # arrived after tuning had ended: held out
+            deal = ("test",)
+        elif key[0].startswith("y"):
+            deal = ("train",)
+        elif key[0].startswith("x"):
+            deal = SPLITS_BATCH2
+        else:
+            deal = SPLITS
         for i, case in enumerate(cases):
             out[deal[i % len(deal)]].append(case)
     OUT.mkdir(parents=True, exist_ok=True)

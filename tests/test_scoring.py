@@ -327,8 +327,8 @@ def test_train_and_dev_agree_with_the_experts():
 
 def test_held_out_test_split_does_not_regress():
     """The test split is scored for reporting, never tuned on. Measured after tuning on train
-    and dev: Spearman 0.71, pass/fail 84%, 72% of excellent replies pass, 6% of poor ones pass.
-    Issue 9's target (0.85 / 90% / 90% / 2%) is NOT met yet; this guards the measured level."""
+    and dev (238 cases): Spearman 0.73, pass/fail 84%, 75% of excellent replies pass, 7% of poor
+    ones pass. Issue 9's target (0.85 / 90% / 90% / 2%) is NOT met yet; this guards the level."""
     a = corpus.agreement(corpus.load("test"))
-    assert a.spearman >= 0.65 and a.pass_agreement >= 0.8, a
-    assert a.poor_passed <= 0.08 and a.unsupported_declined == 1.0, a
+    assert a.spearman >= 0.68 and a.pass_agreement >= 0.8, a
+    assert a.poor_passed <= 0.09 and a.unsupported_declined == 1.0, a
