@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
+from .. import calibration as cal
+
 
 class ReplyAction(StrEnum):
     """What the rep does with the complaint besides writing the text."""
@@ -222,8 +224,9 @@ TOPIC_GUIDES: Mapping[str, TopicGuide] = MappingProxyType(
         ),
     }
 )  # fmt: skip
-# The topics whose fixes need account or order details: in public they belong in DM.
-TOPICS_NEEDING_PRIVATE_DETAILS = frozenset({"billing", "account_access", "refund"})
+# The topics whose fixes need account or order details (in public they belong in DM) are the
+# model's: one definition, in sim.calibration.
+TOPICS_NEEDING_PRIVATE_DETAILS = cal.TOPICS_NEEDING_PRIVATE_DETAILS
 SAFETY_TOPICS = frozenset({"product_safety"})
 
 

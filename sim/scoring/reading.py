@@ -10,6 +10,7 @@ and a template that would fit any complaint does not.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections import Counter
@@ -19,6 +20,7 @@ from functools import lru_cache
 from . import coherence, language
 from .context import ReplyContext
 from .phrases import (
+    ALLOWED_ACRONYMS,
     CONTRACTIONS,
     FUNCTION_WORDS,
     GENERIC_WORDS,
@@ -619,8 +621,6 @@ def _shouting(raw: str, allowed: frozenset[str]) -> bool:
 
 def macro_similarity(words: list[str], macro: str, threshold: float) -> float:
     """Similarity (0..1) of a reply's words to a macro's, order-aware (difflib ratio)."""
-    import difflib
-
     other = _WORDS.findall(normalise(macro))
     if not words or not other:
         return 0.0
@@ -738,8 +738,6 @@ CANNED_SIMILARITY = 0.9  # word-sequence similarity above which a reply is an un
 
 def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | None) -> Reading:
     """What ``text`` does as a reply to ``ctx``, read with the phrase lists of ``lang``."""
-    from .phrases import ALLOWED_ACRONYMS
-
     scored = lang if lang in PHRASES else (complaint_lang if complaint_lang in PHRASES else "en")
     c = compiled(scored)
     raw = unicodedata.normalize("NFKC", text.strip()[:MAX_ANALYSED_CHARS])
@@ -764,10 +762,13 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
     # Actions, clause by clause.
     actions: list[Clause] = []
     bare = 0
+    acting_sentences = []  # sentences where someone does something concrete
     for s in sents:
         found, b = _clauses(s, scored, c)
         actions.extend(found)
         bare += b
+        if any(cl.has_object for cl in found):
+            acting_sentences.append(s)
     if scored == "es":  # "revisé", "lo aprobé yo", "le mandé": the accent marks the first person
         for m in _ES_PRETERITE.finditer(raw.casefold()):
             if m.group(1) not in _ES_NOT_PRETERITE:
@@ -886,8 +887,7 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
         timeframes=timeframes,
         vague_time=timeframes == 0 and _VAGUE_TIME.search(norm) is not None,
         handover=any(
-            (c.handover.search(s) or any(cl.has_object for cl in _clauses(s, scored, c)[0]))
-            and c.specialist.search(s)
+            (c.handover.search(s) or s in acting_sentences) and c.specialist.search(s)
             for s in sents
         ),
         compensation=c.compensation.search(norm) is not None,
