@@ -5,7 +5,9 @@ Cases are grouped by batch (id prefix) and band, ordered by a hash of their id, 
 The second batch of writing (ids ``x1-…`` to ``x4-…``, written after the scorer's first version,
 in new voices and with new ways to fail) is dealt 1:1 to train and test. Of the third batch,
 ``y2-…`` to ``y4-…`` went to train; ``y1-…`` arrived after tuning had ended and is test only.
-Usage: python scripts/split_corpus.py RAW.jsonl [RAW.jsonl ...]  (writes sim/scoring/corpus/)
+Usage: python scripts/split_corpus.py CASES.jsonl [...]  (writes sim/scoring/corpus/). The deal
+depends only on the cases' ids and bands, so re-running it on the committed splits
+(``sim/scoring/corpus/*.jsonl``) reproduces them exactly; a new batch is added the same way.
 """
 
 import hashlib
