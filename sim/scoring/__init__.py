@@ -55,7 +55,7 @@ from .phrases import (
     channel_kind,
     topic_guide,
 )
-from .reading import normalise, read
+from .reading import MAX_ANALYSED_CHARS, normalise, read
 
 DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
     {
@@ -83,7 +83,6 @@ POINT_STEP = 0.5  # points are shown (and added up) in half points
 # Moods by anger (0..1), shared with sim.text: calm below ANNOYED_FROM, furious from FURIOUS_FROM.
 ANNOYED_FROM = 1 / 3
 FURIOUS_FROM = 2 / 3
-MAX_ANALYSED_CHARS = 10_000
 
 
 @dataclass(frozen=True)

@@ -347,7 +347,6 @@ class LanguagePhrases:
     request: tuple[str, ...]
     negation: tuple[str, ...]
     public_cue: tuple[str, ...]
-    greeting: tuple[str, ...]
     promotion: tuple[str, ...] = ()  # selling instead of helping
     unsafe: tuple[str, ...] = ()  # reassurance on a safety report that nobody checked
 
@@ -362,18 +361,6 @@ EN_ACTION_VERBS = (
     "offer|open|log|flag|bring|move|transfer|schedule|reschedule|confirm|switch|reconnect|"
     "re-?send|re-?issue|re-?deliver|pay|return|hold|release|test|visit|install|replace|upgrade"
 )
-EN_DONE_VERBS = (
-    "sent|refunded|issued|credited|booked|rebooked|reset|escalated|passed|raised|arranged|"
-    "chased|contacted|replaced|cancell?ed|corrected|fixed|added|applied|waived|reversed|"
-    "processed|logged|flagged|emailed|messaged|dm'?e?d|called|rang|phoned|texted|updated|"
-    "restored|unlocked|shipped|dispatched|requested|opened|created|reinstated|checked|traced|"
-    "tracked|found|spoken|talked|forwarded|handed|organi[sz]ed|confirmed|investigated|looked|"
-    "put|pushed|removed|voided|moved|transferred|scheduled|rescheduled|reconnected|resent|"
-    "reissued|paid|returned|released|tested|arranged|swapped|exchanged|set up|sorted|"
-    "got|made|taken|given|gone|spoke|asked|told|reported|paused|stopped|blocked|secured|"
-    "switched|upgraded|tagged|marked|noted"
-)
-
 EN = LanguagePhrases(
     apology=(
         r"sorry", r"apologi[sz]e[sd]?", r"apologi[sz]ing", r"apolog(?:y|ies)",
@@ -797,7 +784,6 @@ EN = LanguagePhrases(
                r"did you know (?:you can|that you|about)", r"download (?:it|our app|the app) "
                r"(?:today|now)", r"start saving", r"earn (?:points|rewards)", r"sign up (?:today|"
                r"now)", r"don't miss (?:out|our)", r"(?:new|latest) (?:collection|range|deals?)"),
-    greeting=(r"hi", r"hello", r"hey", r"dear", r"good (?:morning|afternoon|evening)", r"thanks"),
 )  # fmt: skip
 
 ES = LanguagePhrases(
@@ -952,7 +938,6 @@ ES = LanguagePhrases(
               r"envies|publiques|hace falta)"),
     public_cue=(r"aqui (?:mismo|abajo|en los comentarios)", r"en (?:este|los) (?:hilo|"
                 r"comentarios?|tuit)", r"publicamente"),
-    greeting=(r"hola", r"buenos dias", r"buenas tardes", r"buenas", r"estimad[oa]"),
 )  # fmt: skip
 
 FR = LanguagePhrases(
@@ -1088,7 +1073,6 @@ FR = LanguagePhrases(
     negation=(r"ne (?:partagez|communiquez|envoyez|publiez) (?:jamais|pas)",
               r"nous ne vous demanderons jamais"),
     public_cue=(r"(?:ici|dans les commentaires|en commentaire|sous ce post|publiquement)",),
-    greeting=(r"bonjour", r"bonsoir", r"salut", r"cher", r"chere", r"madame", r"monsieur"),
 )  # fmt: skip
 
 PHRASES: Mapping[str, LanguagePhrases] = MappingProxyType({"en": EN, "es": ES, "fr": FR})

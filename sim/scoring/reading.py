@@ -109,7 +109,6 @@ class _Compiled:
     request: re.Pattern[str]
     negation: re.Pattern[str]
     public_cue: re.Pattern[str]
-    greeting: re.Pattern[str]
     promotion: re.Pattern[str] | None
     unsafe: re.Pattern[str] | None
     not_action_verbs: frozenset[str]
@@ -151,7 +150,6 @@ def compiled(lang: str) -> _Compiled:
         request=_phrases(p.request),
         negation=_phrases(p.negation),
         public_cue=_phrases(p.public_cue),
-        greeting=_phrases(p.greeting),
         promotion=_phrases(p.promotion) if p.promotion else None,
         unsafe=_phrases(p.unsafe) if p.unsafe else None,
         not_action_verbs=p.not_action_verbs,
@@ -787,6 +785,7 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
     timeframes = len(c.timeframe.findall(norm))
 
     # The customer and their issue.
+    complaint_norm = normalise(ctx.complaint_text)
     by_name, by_handle = _names_customer(raw, norm, ctx)
     brand = frozenset(_RAW_WORDS.findall(normalise(ctx.brand)))
     names = frozenset(
@@ -804,7 +803,7 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
     foreign = tuple(
         t
         for t, p in _ALL_TOPICS.items()
-        if t != ctx.topic and p.search(norm) and not p.search(normalise(ctx.complaint_text))
+        if t != ctx.topic and p.search(norm) and not p.search(complaint_norm)
     )
 
     dm_invite = c.dm.search(norm) is not None
@@ -813,7 +812,7 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
     )
     if not ctx.public:
         sensitive, personal = [], []
-    exposed = _exposed(raw, norm, normalise(ctx.complaint_text), ctx) if ctx.public else []
+    exposed = _exposed(raw, norm, complaint_norm, ctx) if ctx.public else []
 
     amounts = []
     for s in sents:
@@ -899,8 +898,7 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
         dm_invite=dm_invite,
         insult=first(c.insult, en.insult),
         profanity=first(c.profanity, en.profanity),
-        sarcasm=first(c.sarcasm, en.sarcasm)
-        or (_TAUTOLOGY.search(norm).group(0) if _TAUTOLOGY.search(norm) else None),
+        sarcasm=first(c.sarcasm, en.sarcasm) or first(_TAUTOLOGY),
         unsafe=(
             ctx.topic in SAFETY_TOPICS
             and c.unsafe is not None
