@@ -52,6 +52,10 @@ STREAMS = (
     "trainee_routing",
 )
 DRAW_BLOCK = 4096
+# Crisis mode watches new grievances: new complaints and pile-ons. Re-posts and channel
+# switches are customers already in the queue coming back; a night-time backlog produces them
+# in numbers that have nothing to do with a storm.
+_STORM_ORIGINS = frozenset((Origin.NEW, Origin.PILE_ON))
 PRIORITY_PUBLIC = 2.0  # priority routing: public beats private, then reach, then anger
 PRIORITY_REACH_PER_DECADE = 0.25
 
@@ -340,6 +344,11 @@ class StormModel(mesa.Model):
         self._crisis_calm_checks = 0
         self._recent = deque()  # arrival times within the crisis window
         self._edges, self._baseline = baseline_rate_edges(scenario, self.clock)
+        # Expected baseline arrivals from the first edge up to each edge, so crisis mode can
+        # compare the last hour's arrivals with what was expected over that same hour.
+        self._baseline_cum = np.concatenate(
+            ([0.0], np.cumsum(self._baseline * np.diff(self._edges) / MIN_PER_HOUR))
+        )
         self._hour = _Counters([0] * self.n_channels)
         self.datacollector = mesa.DataCollector(model_reporters=_REPORTERS)
         self._hour_k = 0
@@ -576,7 +585,7 @@ class StormModel(mesa.Model):
             c.history = [(self.now, "complaint", None)]
         self._hour.arrivals[channel] += 1
         self._hour.anger_sum += anger
-        if self._crisis_watch:
+        if self._crisis_watch and origin in _STORM_ORIGINS:
             self._recent.append(self.now)
         if self.contagion_on and c.public:
             cont = self.spec.contagion
@@ -962,17 +971,23 @@ class StormModel(mesa.Model):
         return a
 
     # ------------------------------------------------------------------ crisis mode and sampling
+    def _expected_by(self, t: float) -> float:
+        """Baseline arrivals expected from the first clock-hour edge up to minute ``t``."""
+        edges = self._edges
+        k = min(max(int(np.searchsorted(edges, t, side="right")) - 1, 0), len(self._baseline) - 1)
+        return float(self._baseline_cum[k] + self._baseline[k] * (t - edges[k]) / MIN_PER_HOUR)
+
     def _on_crisis_check(self, _a, _b) -> None:
+        """Crisis mode when the last hour's new grievances (new complaints and pile-ons) reach
+        ``crisis_threshold`` × the baseline expected over that same hour — not the current hour's
+        rate: when the profile falls in the evening, an ordinary hour must not read as a surge."""
         policy = self.spec.policy
         now = self.now
         recent = self._recent
         while recent and recent[0] < now - cal.CRISIS_WINDOW_MIN:
             recent.popleft()
-        k = min(
-            max(int(np.searchsorted(self._edges, now, side="right")) - 1, 0),
-            len(self._baseline) - 1,
-        )
-        baseline = max(self._baseline[k] * cal.CRISIS_WINDOW_MIN / MIN_PER_HOUR, 1.0)
+        since = max(now - cal.CRISIS_WINDOW_MIN, 0.0)
+        baseline = max(self._expected_by(now) - self._expected_by(since), 1.0)
         level = len(recent) / baseline
         surge = level >= policy.crisis_threshold and len(recent) >= cal.CRISIS_MIN_VOLUME
         if not self.crisis and surge:

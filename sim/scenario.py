@@ -842,8 +842,8 @@ class Policy(_Strict):
     crisis_threshold: float = Field(
         0.0,
         ge=0,
-        description="Crisis mode when the last hour's arrivals reach this × the baseline volume "
-        "(0 = off).",
+        description="Crisis mode when the last hour's new complaints and pile-ons reach this × "
+        "the baseline volume expected over that same hour (0 = off).",
     )
     crisis_pull_from: ChannelIdsOrNone = Field(
         ("email",),
