@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
+from .checks import scenario_warnings
 from .scenario import ScenarioError, load_scenario
 
 EXIT_BAD_INPUT = 2
@@ -214,7 +215,7 @@ def run_cmd(
     finally:
         progress.close()
     for w in results.warnings:
-        err.print(f"[yellow]warning:[/] {w.message}")
+        click.echo(f"warning: {w.message}", err=True)
     if as_json:
         click.echo(json.dumps(results.kpis))
     else:
@@ -278,13 +279,15 @@ def validate_cmd(files: tuple[str, ...]) -> None:
     broken = 0
     for name in files:
         try:
-            load_scenario(resolve_scenario_path(name))
+            spec = load_scenario(resolve_scenario_path(name))
         except ScenarioError as e:
             broken += 1
             for problem in e.problems:
                 click.echo(str(problem), err=True)
             continue
         click.echo(f"{name}: ok")
+        for problem in scenario_warnings(spec):
+            click.echo(f"warning: {problem}", err=True)  # one line each, like problems
     if broken:
         sys.exit(EXIT_BAD_INPUT)
 

@@ -33,6 +33,7 @@ from .arrivals import (
     baseline_rate_edges,
     exogenous_arrivals,
 )
+from .checks import scenario_warnings
 from .ledger import Ledger
 from .population import build_population
 from .reactions import ReplyTraits, bot_reply, escalation_chances, p_satisfied, spread_multiplier
@@ -227,7 +228,10 @@ class StormModel(mesa.Model):
         self.spec = scenario
         self.seed = seed
         self.record_threads = record_threads or trainee is not None
-        self.warnings: list[RunWarning] = []
+        # Settings that are legal but probably a mistake (sim.checks) come first.
+        self.warnings: list[RunWarning] = [
+            RunWarning("scenario", str(p)) for p in scenario_warnings(scenario)
+        ]
         info = scenario.info
         self.duration = info.duration_hours * MIN_PER_HOUR
         self.warmup = info.warmup_hours * MIN_PER_HOUR

@@ -254,13 +254,28 @@ def _exact_length(n: int, what: str) -> Callable[[tuple], tuple]:
     return check
 
 
+def _raw_channel_shares(doc: Any) -> dict[str, float] | None:
+    """Channel shares straight from the file when every one is a number ≥ 0, else None."""
+    chans = doc.get("channels") if isinstance(doc, Mapping) else None
+    if not isinstance(chans, Mapping) or not chans:
+        return None
+    out: dict[str, float] = {}
+    for cid, raw in chans.items():
+        share = raw.get("share") if isinstance(raw, Mapping) else None
+        if isinstance(share, bool) or not isinstance(share, int | float) or not share >= 0:
+            return None
+        out[str(cid)] = float(share)
+    return out
+
+
 def _shares_sum_to_one(shares: Mapping[str, float]) -> str | None:
     """None if ``shares`` sum to 1, else the problem in words."""
     total = math.fsum(shares.values())
     if abs(total - 1.0) <= SHARE_TOLERANCE:
         return None
     listed = ", ".join(f"{k} {_num(v)}" for k, v in shares.items())
-    return f"shares sum to {_num(total)}, must sum to 1 ({listed})"
+    hint = "; written as percents? 10% is 0.10" if abs(total - 100) < 1 else ""
+    return f"shares sum to {_num(total)}, must sum to 1 ({listed}){hint}"
 
 
 NonNegative = Annotated[float, Field(ge=0)]
@@ -1467,8 +1482,13 @@ def _validate_document(
     policy = check.section(doc, "policy", Policy)
 
     # Checks across tables, each as soon as the tables it needs are valid.
-    if channels is not None:
-        problem = _shares_sum_to_one({cid: ch.share for cid, ch in channels.items()})
+    shares = (
+        {cid: ch.share for cid, ch in channels.items()}
+        if channels is not None
+        else _raw_channel_shares(doc)  # other channel fields are wrong: still check the sum
+    )
+    if shares:
+        problem = _shares_sum_to_one(shares)
         if problem:
             check.add(["channels"], NO_VALUE, problem)
     if channel_ids:
