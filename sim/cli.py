@@ -13,8 +13,10 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import click
+from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__
 from .checks import scenario_warnings
@@ -24,8 +26,8 @@ EXIT_BAD_INPUT = 2
 LIBRARY = Path(__file__).resolve().parent.parent / "scenarios"
 
 err = Console(stderr=True)
-# Piped or captured output gets a wide table rather than rich's 80-column default.
-out = Console() if sys.stdout.isatty() else Console(width=160)
+# Tables fit the terminal; piped or captured output is 80 columns (or $COLUMNS).
+out = Console()
 
 
 def resolve_scenario_path(name: str) -> Path:
@@ -45,8 +47,39 @@ def fail_bad_input(error: ScenarioError) -> None:
 
 
 def load_or_exit(name: str):
+    path = resolve_scenario_path(name)
+    if not path.exists() and path.suffix != ".toml" and len(path.parts) == 1:
+        import difflib
+
+        ids = sorted(p.stem for p in LIBRARY.glob("*.toml"))
+        close = difflib.get_close_matches(name, ids, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        click.echo(
+            f"{name}: no such file or library scenario ({hint}`stormdesk scenarios` lists them)",
+            err=True,
+        )
+        sys.exit(EXIT_BAD_INPUT)
     try:
-        return load_scenario(resolve_scenario_path(name))
+        return load_scenario(path)
+    except ScenarioError as e:
+        fail_bad_input(e)
+
+
+def apply_settings(spec, settings: tuple[str, ...]):
+    """``spec`` with ``--set PATH=VALUE`` changes, checked as a whole; exit 2 on a bad one."""
+    if not settings:
+        return spec
+    from .experiments import parse_value
+
+    overrides = {}
+    for item in settings:
+        path, sep, value = item.partition("=")
+        if not sep or not path.strip():
+            click.echo(f"--set {item}: expected PATH=VALUE, e.g. shifts.night.reps=4", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        overrides[path.strip()] = parse_value(value)
+    try:
+        return spec.with_overrides(overrides)
     except ScenarioError as e:
         fail_bad_input(e)
 
@@ -99,40 +132,62 @@ def _fmt(v, kind: str = "num") -> str:
     return f"{v:,}"
 
 
-def kpi_tables(kpis: dict) -> list[Table]:
-    """Rich tables for a KPI dict: one row per channel, then the storm-level figures."""
-    t = Table(title=f"{kpis['scenario']} — seed {kpis['seed']}", title_justify="left")
-    cols = [
-        ("channel", "left"),
-        ("arrived", "right"),
-        ("answered", "right"),
-        ("gave up", "right"),
-        ("open", "right"),
-        ("mean wait (min)", "right"),
-        ("FRT median", "right"),
-        ("FRT p90", "right"),
-        ("service level", "right"),
-        ("abandoned", "right"),
-        ("same day", "right"),
-        ("→ public", "right"),
-    ]
-    for name, justify in cols:
-        t.add_column(name, justify=justify)
-    for ch, k in kpis["channels"].items():
-        t.add_row(
-            ch,
-            _fmt(k["arrived"]),
-            _fmt(k["answered"]),
-            _fmt(k["gave_up"]),
-            _fmt(k["open"]),
-            _fmt(k["wait_mean_min"], "min"),
-            _fmt(k["frt_median_min"], "min"),
-            _fmt(k["frt_p90_min"], "min"),
-            _fmt(k["service_level"], "pct"),
-            _fmt(k["abandon_rate"], "pct"),
-            _fmt(k["same_day_rate"], "pct"),
-            _fmt(k["escalated_public"]),
-        )
+# Per-channel measures, one row each (channels are the columns, so any number of channels fits
+# an 80-column terminal): (label, key, format).
+CHANNEL_ROWS = (
+    ("arrived", "arrived", "num"),
+    ("answered", "answered", "num"),
+    ("gave up before an answer", "gave_up", "num"),
+    ("still waiting at the end", "waiting", "num"),
+    ("answered, still open", "in_service", "num"),
+    ("mean wait, min", "wait_mean_min", "min"),
+    ("first response median, min", "frt_median_min", "min"),
+    ("first response p90, min", "frt_p90_min", "min"),
+    ("service level (within SLA)", "service_level", "pct"),
+    ("abandoned", "abandon_rate", "pct"),
+    ("answered the same day", "same_day_rate", "pct"),
+    ("went public", "escalated_public", "num"),
+)
+KPI_NOTES = (
+    "first response = time from the complaint to the first answer (FRT); service level = "
+    "share of arrivals answered within the channel's sla_min; went public = private "
+    "complaints the customer took to a public post; money is in the scenario's currency."
+)
+LABEL_WIDTH = max(len(label) for label, _, _ in CHANNEL_ROWS)
+VALUE_WIDTH = 8  # "100.0%", "12,345", "1,234.5"
+
+
+def _channel_chunks(names: list[str], width: int) -> list[list[str]]:
+    """Split channel columns into groups whose table fits ``width`` columns."""
+    room = max(width - LABEL_WIDTH - 3, VALUE_WIDTH + 2)
+    chunks: list[list[str]] = [[]]
+    used = 0
+    for name in names:
+        w = max(len(name), VALUE_WIDTH) + 2  # the column and its padding
+        if chunks[-1] and used + w > room:
+            chunks.append([])
+            used = 0
+        chunks[-1].append(name)
+        used += w
+    return chunks
+
+
+def kpi_tables(kpis: dict, width: int = 80) -> list[Table]:
+    """Rich tables for a KPI dict: measures × channels (split to fit ``width``), then the
+    storm-level figures."""
+    tables = []
+    chunks = _channel_chunks(list(kpis["channels"]), width)
+    for i, chunk in enumerate(chunks):
+        title = f"{kpis['scenario']} — seed {kpis['seed']}"
+        if len(chunks) > 1:
+            title += f" ({i + 1}/{len(chunks)})"
+        t = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+        t.add_column("per channel", justify="left", no_wrap=True)
+        for name in chunk:
+            t.add_column(name, justify="right", no_wrap=True)
+        for label, key, kind in CHANNEL_ROWS:
+            t.add_row(label, *(_fmt(kpis["channels"][c].get(key), kind) for c in chunk))
+        tables.append(t)
     s = Table(show_header=False, box=None, padding=(0, 2))
     s.add_column(justify="left")
     s.add_column(justify="right")
@@ -143,7 +198,7 @@ def kpi_tables(kpis: dict) -> list[Table]:
         ("escalated to public", _fmt(kpis["escalated_public"])),
         ("impressions of negative posts", f"{kpis['impressions']:,.0f}"),
         ("customers churned", _fmt(kpis["churned"])),
-        ("revenue at risk", f"{kpis['revenue_at_risk']:,.0f}"),
+        ("revenue at risk (a year of their value)", f"{kpis['revenue_at_risk']:,.0f}"),
         ("CSAT (answered customers satisfied)", _fmt(kpis["csat"], "pct")),
         ("rep occupancy", _fmt(kpis["occupancy"], "pct")),
         ("paid rep hours", _fmt(kpis.get("paid_rep_hours"))),
@@ -152,7 +207,8 @@ def kpi_tables(kpis: dict) -> list[Table]:
     ]
     for label, value in rows:
         s.add_row(label, value)
-    return [t, s]
+    tables.append(s)
+    return tables
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -193,6 +249,15 @@ def main() -> None:
     default=None,
     help="Write the complaints table (one row per complaint) to CSV or Parquet.",
 )
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="What if: change one field before running (repeatable), with the dotted paths and "
+    "TOML values of sweep --grid: shifts.weekday_day.reps=12, policy.routing=priority, "
+    "channels.twitter.sla_min=30. incidents[N]={…} with N = the number of incidents adds one.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def run_cmd(
     scenario: str,
@@ -200,15 +265,23 @@ def run_cmd(
     as_json: bool,
     plot: str | None,
     complaints: str | None,
+    settings: tuple[str, ...],
     quiet: bool,
 ) -> None:
     """Run SCENARIO once and print its KPIs.
 
     Same scenario and seed give byte-identical --json output, in any process.
+
+    \b
+    What if a storm hits on Wednesday at 10:00? (quiet_tuesday starts on Tuesday at
+  00:00; start_hour counts from the scenario's start.)
+      stormdesk run quiet_tuesday --set 'scenario.duration_hours=48' \\
+        --set 'incidents[0]={ name = "storm", start_hour = 34, duration_hours = 6,
+               multiplier = 5 }'
     """
     from . import run
 
-    spec = load_or_exit(scenario)
+    spec = apply_settings(load_or_exit(scenario), settings)
     progress = DelayedProgress(f"simulating {spec.info.name}", enabled=not quiet)
     try:
         results = run(spec, seed=seed, progress=progress)
@@ -219,8 +292,9 @@ def run_cmd(
     if as_json:
         click.echo(json.dumps(results.kpis))
     else:
-        for table in kpi_tables(results.kpis):
+        for table in kpi_tables(results.kpis, out.width):
             out.print(table)
+        out.print(Text(KPI_NOTES, style="dim"))
     if plot:
         from .plots import save_storm_plot
 

@@ -80,6 +80,10 @@ def build_results(model) -> Results:
         a["state"], [ComplaintState.WAITING, ComplaintState.IN_SERVICE]
     )
     gave_up = (a["state"] == ComplaintState.GAVE_UP) & ~answered
+    # Still open at the end: never answered (waiting), or answered and still being worked — in
+    # a rep's hands or back in the queue for a follow-up (in_service). open = the two together.
+    waiting = still_open & ~answered
+    in_service = still_open & answered
     wait = np.where(
         answered,
         fr - a["created"],
@@ -103,6 +107,9 @@ def build_results(model) -> Results:
             "answered": int((m & answered).sum()),
             "gave_up": int((m & gave_up).sum()),
             "open": int((m & still_open).sum()),
+            # arrived = answered + gave_up + waiting; open = waiting + in_service.
+            "waiting": int((m & waiting).sum()),
+            "in_service": int((m & in_service).sum()),
             "wait_mean_min": _mean(w),
             "p_wait": _rate((w > 0).sum(), n),
             "abandon_rate": _rate((m & gave_up).sum(), n),

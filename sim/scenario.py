@@ -1029,6 +1029,9 @@ def _apply_override(doc: dict, key: Any, value: Any) -> str | None:
         last = i == len(parts) - 1
         where = render_path(parts[:i]) or "the scenario"
         if isinstance(node, list):
+            if last and part == len(node) and isinstance(value, dict):
+                node.append(value)  # incidents[<count>] = { … } adds one
+                return None
             index = _item_index(node, part, what=str(parts[i - 1]).removesuffix("s"))
             if isinstance(index, str):
                 return index
@@ -1042,7 +1045,7 @@ def _apply_override(doc: dict, key: Any, value: Any) -> str | None:
             if last:
                 node[part] = value
                 return None
-            node = node.setdefault(part, {})
+            node = node.setdefault(part, [] if isinstance(parts[i + 1], int) else {})
         else:
             return f"{where} is {_show(node)}, not a table"
     return None

@@ -100,3 +100,21 @@ def test_validate_and_run_print_warnings_and_exit_0(tmp_path):
     assert ran.returncode == 0, ran.stderr
     assert any("never happens" in w for w in json.loads(ran.stdout)["warnings"])
     assert "never happens" in ran.stderr
+
+
+def test_answered_gave_up_and_waiting_add_up_to_arrived():
+    """Issue 12, 3b: `open` also counts complaints in service (already answered), so the
+    identity holds with `waiting`; `open` = `waiting` + `in_service`."""
+    for name in ("product_recall", "holiday_rush", "weekend_outage"):
+        scenario = sim.load_scenario(LIBRARY / f"{name}.toml").with_overrides(
+            {"scenario.duration_hours": 20}
+        )
+        for seed in (1, 2):
+            for channel, k in sim.run(scenario, seed=seed).kpis["channels"].items():
+                assert k["arrived"] == k["answered"] + k["gave_up"] + k["waiting"], (
+                    name,
+                    seed,
+                    channel,
+                    k,
+                )
+                assert k["open"] == k["waiting"] + k["in_service"]

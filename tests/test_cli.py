@@ -147,3 +147,63 @@ def test_help_explains_the_commands():
     for word in ("run", "scenarios", "validate"):
         assert word in r.stdout
     assert "--seed" in stormdesk("run", "--help").stdout
+
+
+def _width(text: str) -> int:
+    return max((len(line.rstrip()) for line in text.splitlines()), default=0)
+
+
+@pytest.mark.parametrize("columns", [80, 100])
+def test_run_tables_fit_the_terminal_when_piped(columns):
+    """Issue 12: the per-channel table cut columns (`twi… fac…`) at 80-100 columns and printed
+    146 columns when piped. Six channels (influencer_meltdown) must fit, every figure whole."""
+    import os
+
+    env = {**os.environ, "COLUMNS": str(columns)}
+    r = subprocess.run(
+        [*STORMDESK, "run", "influencer_meltdown", "--seed", "3", "--quiet",
+         "--set", "scenario.duration_hours=6"],
+        capture_output=True, text=True, cwd=ROOT, timeout=300, env=env,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert _width(r.stdout) <= columns, r.stdout
+    assert "…" not in r.stdout
+    for channel in ("twitter", "instagram", "tiktok", "email", "chat", "phone"):
+        assert channel in r.stdout
+    assert "first response = time from the complaint to the first answer" in r.stdout.replace(
+        "\n", " "
+    )
+
+
+def test_run_set_changes_fields_and_adds_an_incident():
+    base = json.loads(stormdesk("run", "quiet_tuesday", "--seed", "2", "--json").stdout)
+    storm = stormdesk(
+        "run", "quiet_tuesday", "--seed", "2", "--json",
+        "--set", 'incidents[0]={ name = "storm", start_hour = 10, duration_hours = 4, '
+        "multiplier = 6 }",
+    )  # fmt: skip
+    assert storm.returncode == 0, storm.stderr
+    assert json.loads(storm.stdout)["complaints"] > 1.5 * base["complaints"]
+    fewer = stormdesk("run", "quiet_tuesday", "--seed", "2", "--json",
+                      "--set", "scenario.duration_hours=12")  # fmt: skip
+    assert json.loads(fewer.stdout)["complaints"] < base["complaints"]
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("shifts.nobody.reps=3", "no shift named 'nobody'"),
+        ("policy.routing=fify", "policy.routing"),
+        ("nonsense", "expected PATH=VALUE"),
+    ],
+)
+def test_run_set_refuses_bad_settings(setting, message):
+    r = stormdesk("run", "quiet_tuesday", "--set", setting)
+    assert r.returncode == 2
+    assert message in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_misspelled_library_id_gets_a_suggestion():
+    r = stormdesk("run", "quiet_tuesdy")
+    assert r.returncode == 2
+    assert "did you mean 'quiet_tuesday'?" in r.stderr
