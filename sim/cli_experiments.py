@@ -284,6 +284,8 @@ def sweep(
         ALL_CHANNELS,
         ExperimentError,
         Sweep,
+        check_kpis,
+        kpi_columns,
         prepare_output,
         run_sweep,
         summarize,
@@ -298,6 +300,11 @@ def sweep(
         fail(e.problems)
     plot = check_output(plot_path, "--plot", PLOT_SUFFIXES)
     summary_out = check_output(summary_path, "--summary", TABLE_SUFFIXES)
+    if kpis:
+        try:
+            check_kpis(kpis, kpi_columns(spec))
+        except ExperimentError as e:
+            fail(e.problems)
     try:
         prepared = prepare_output(plan, out_path)
     except ExperimentError as e:

@@ -399,6 +399,41 @@ def simulate_row(scenario: StormScenario, seed: int) -> dict[str, Any]:
     return flatten_kpis(run(scenario, seed=seed).kpis)
 
 
+def kpi_columns(scenario: StormScenario) -> list[str]:
+    """The KPI columns a sweep of ``scenario`` writes, and the ``all_channels.*`` figures the
+    summary derives — from a run of its first minutes, so a misspelled ``--kpi`` is refused
+    before the sweep starts."""
+    short = scenario.with_overrides(
+        {
+            "scenario.duration_hours": 1 / 60,
+            "scenario.warmup_hours": 0,
+            "scenario.max_complaints": 1,
+        }
+    )
+    columns = list(simulate_row(short, 0))
+    channels = channels_of(columns)
+    derived = [
+        f"{ALL_CHANNELS}.{k}"
+        for k in ("service_level", "abandon_rate", "p_wait", "same_day_rate", "wait_mean_min")
+    ]
+    return columns + (derived if channels else [])
+
+
+def check_kpis(kpis: Sequence[str], columns: Sequence[str]) -> None:
+    """Raise :class:`ExperimentError` naming the first KPI that is not a column, with a
+    did-you-mean."""
+    import difflib
+
+    for k in kpis:
+        if k not in columns:
+            close = difflib.get_close_matches(k, columns, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise ExperimentError(
+                f"--kpi {k}: not a KPI column ({hint}e.g. cost, churned, "
+                f"all_channels.service_level, twitter.service_level)"
+            )
+
+
 def worker_model_version() -> str:
     """The model version a worker runs (checked against ours before a Dask sweep)."""
     return __version__

@@ -207,3 +207,14 @@ def test_a_misspelled_library_id_gets_a_suggestion():
     r = stormdesk("run", "quiet_tuesdy")
     assert r.returncode == 2
     assert "did you mean 'quiet_tuesday'?" in r.stderr
+
+
+def test_a_misspelled_sweep_kpi_is_refused_before_anything_runs(tmp_path):
+    out = tmp_path / "sweep.csv"
+    r = stormdesk(
+        "sweep", "quiet_tuesday", "--grid", "shifts.weekday_day.reps=3,4", "--seeds", "2",
+        "--out", str(out), "--quiet", "--kpi", "twitter.service_lvl",
+    )  # fmt: skip
+    assert r.returncode == 2
+    assert "did you mean 'twitter.service_level'?" in r.stderr
+    assert not out.exists() and "runs in" not in r.stderr
