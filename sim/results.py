@@ -30,6 +30,7 @@ class Results:
     timeseries: pd.DataFrame
     complaints: pd.DataFrame
     warnings: list = field(default_factory=list)
+    warmup_hours: float = 0.0  # the first hours, not counted in the KPIs (marked on plots)
 
 
 def _rate(num: float, den: float) -> float | None:
@@ -161,6 +162,7 @@ def build_results(model) -> Results:
         timeseries=_timeseries(model),
         complaints=_complaints_frame(model, a, wait, counted, answered, gave_up),
         warnings=list(model.warnings),
+        warmup_hours=model.warmup / 60.0,
     )
 
 
