@@ -13,6 +13,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import click
+import pandas as pd
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -211,6 +212,51 @@ def kpi_tables(kpis: dict, width: int = 80) -> list[Table]:
     return tables
 
 
+def interval_tables(results, table, minutes: int) -> list[Table]:
+    """The interval table over all channels, and the KPIs per complaint origin."""
+    from .intervals import combine_channels
+
+    both = combine_channels(table)
+    multi_day = len({ts.date() for ts in both["interval_start"]}) > 1
+    t = Table(
+        title=f"every {minutes} minutes, all channels (per channel: --intervals-out)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    for name in ("from", "arrived", "answered", "gave up", "in SLA", "mean wait", "waiting"):
+        t.add_column(name, justify="left" if name == "from" else "right", no_wrap=True)
+    for row in both.itertuples():
+        t.add_row(
+            row.interval_start.strftime("%a %d %H:%M" if multi_day else "%H:%M"),
+            _fmt(int(row.arrivals)),
+            _fmt(int(row.answered)),
+            _fmt(int(row.abandoned)),
+            _fmt(None if pd.isna(row.service_level) else row.service_level, "pct"),
+            _fmt(None if pd.isna(row.mean_wait_min) else row.mean_wait_min, "min"),
+            _fmt(int(row.waiting_at_end)),
+        )
+    o = Table(
+        title="by origin: new complaints, pile-ons (contagion), re-posts in public, switches",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    for name in ("origin", "arrived", "answered", "gave up", "in SLA", "mean wait", "→ public"):
+        o.add_column(name, justify="left" if name == "origin" else "right", no_wrap=True)
+    for row in results.by_origin().itertuples():
+        o.add_row(
+            row.origin.replace("_", "-"),
+            _fmt(row.arrived),
+            _fmt(row.answered_rate, "pct"),
+            _fmt(row.abandon_rate, "pct"),
+            _fmt(row.service_level, "pct"),
+            _fmt(row.mean_wait_min, "min"),
+            _fmt(row.escalated_public),
+        )
+    return [t, o]
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="stormdesk")
 def main() -> None:
@@ -258,6 +304,19 @@ def main() -> None:
     "TOML values of sweep --grid: shifts.weekday_day.reps=12, policy.routing=priority, "
     "channels.twitter.sla_min=30. incidents[N]={…} with N = the number of incidents adds one.",
 )
+@click.option(
+    "--interval",
+    type=click.Choice(["15", "30", "60"]),
+    default=None,
+    help="Also print arrivals, answers, abandonment, service level, mean wait and the queue "
+    "per 15, 30 or 60 minutes (all channels), and the KPIs per complaint origin.",
+)
+@click.option(
+    "--intervals-out",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="With --interval: write the per-channel interval table to CSV or Parquet.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def run_cmd(
     scenario: str,
@@ -266,6 +325,8 @@ def run_cmd(
     plot: str | None,
     complaints: str | None,
     settings: tuple[str, ...],
+    interval: str | None,
+    intervals_out: str | None,
     quiet: bool,
 ) -> None:
     """Run SCENARIO once and print its KPIs.
@@ -281,6 +342,10 @@ def run_cmd(
     """
     from . import run
 
+    if intervals_out and not interval:
+        click.echo("--intervals-out needs --interval 15, 30 or 60", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    interval = int(interval) if interval else None
     spec = apply_settings(load_or_exit(scenario), settings)
     progress = DelayedProgress(f"simulating {spec.info.name}", enabled=not quiet)
     try:
@@ -307,6 +372,18 @@ def run_cmd(
         else:
             results.complaints.to_csv(path, index=False)
         err.print(f"complaints table written to {path}")
+    if interval:
+        table = results.intervals(interval)
+        if not as_json:
+            for t in interval_tables(results, table, interval):
+                out.print(t)
+        if intervals_out:
+            path = Path(intervals_out)
+            if path.suffix == ".parquet":
+                table.to_parquet(path, index=False)
+            else:
+                table.to_csv(path, index=False)
+            err.print(f"interval table written to {path}")
 
 
 @main.command("scenarios")

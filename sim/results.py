@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,27 @@ class Results:
     complaints: pd.DataFrame
     warnings: list = field(default_factory=list)
     warmup_hours: float = 0.0  # the first hours, not counted in the KPIs (marked on plots)
+    duration_hours: float = 0.0
+    clock: Any = None  # the scenario clock (simulation minutes ↔ local time)
+    sla_min: dict = field(default_factory=dict)  # first-response target per channel
+
+    def channel_frame(self) -> pd.DataFrame:
+        """The per-channel KPIs as a tidy frame: one row per channel, one column per KPI."""
+        frame = pd.DataFrame.from_dict(self.kpis["channels"], orient="index")
+        frame.index.name = "channel"
+        return frame
+
+    def intervals(self, minutes: float = 30) -> pd.DataFrame:
+        """Per-channel figures per ``minutes`` interval (:func:`sim.intervals.interval_table`)."""
+        from .intervals import interval_table
+
+        return interval_table(self, minutes)
+
+    def by_origin(self) -> pd.DataFrame:
+        """KPIs per complaint origin (see :func:`sim.intervals.origin_table`)."""
+        from .intervals import origin_table
+
+        return origin_table(self)
 
 
 def _rate(num: float, den: float) -> float | None:
@@ -163,6 +185,12 @@ def build_results(model) -> Results:
         complaints=_complaints_frame(model, a, wait, counted, answered, gave_up),
         warnings=list(model.warnings),
         warmup_hours=model.warmup / 60.0,
+        duration_hours=model.duration / 60.0,
+        clock=model.clock,
+        sla_min={
+            n: spec.sla_min
+            for n, spec in zip(model.channel_names, model.channel_specs, strict=True)
+        },
     )
 
 
