@@ -16,9 +16,27 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .model import StormModel, TraineeSeat
-from .results import Results
+from typing import TYPE_CHECKING
+
 from .scenario import ScenarioError, StormScenario, load_scenario, parse_scenario
+
+if TYPE_CHECKING:
+    from .model import StormModel, TraineeSeat
+    from .results import Results
+
+# The model (Mesa, pandas) loads on first use, so `stormdesk --help`, `validate`, `scenarios`
+# and `erlang` start without it.
+_LAZY = {"StormModel": "model", "TraineeSeat": "model", "Results": "results"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from importlib import import_module
+
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def run(scenario: StormScenario, seed: int | None = None, *, progress=None) -> Results:
@@ -27,6 +45,8 @@ def run(scenario: StormScenario, seed: int | None = None, *, progress=None) -> R
     ``progress``, if given, is called as ``progress(done_minutes, total_minutes)`` about every
     simulated hour (the CLI draws its progress bar with it).
     """
+    from .model import StormModel
+
     model = StormModel(scenario, seed)
     if progress is None:
         model.run()

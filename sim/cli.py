@@ -13,7 +13,6 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import click
-import pandas as pd
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -214,6 +213,8 @@ def kpi_tables(kpis: dict, width: int = 80) -> list[Table]:
 
 def interval_tables(results, table, minutes: int) -> list[Table]:
     """The interval table over all channels, and the KPIs per complaint origin."""
+    import pandas as pd
+
     from .intervals import combine_channels
 
     both = combine_channels(table)

@@ -14,12 +14,15 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 from rich import box
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
@@ -723,6 +726,8 @@ def erlang_cmd(
     else:
         out.print(erlang_table(rows, chosen, target, agents is None))
     if out_file is not None:
+        import pandas as pd
+
         write_table(pd.DataFrame([m.as_dict() for m in rows]), out_file)
         err.print(f"table written to {out_file}")
 
