@@ -39,7 +39,8 @@ PASS_RULE = (
     f"within the channel's SLA, half of it if you answered late, and 0 if you never answered. "
     f"You pass with a mean of at least {PASS_MARK:g} over the seat's complaints and no "
     f"auto-failed reply. Complaints that arrived in the last {GRACE_MIN:g} simulated minutes and "
-    f"were still waiting at the end are not counted."
+    f"were still waiting at the end are not counted; ending early leaves the rest of your seat's "
+    f"complaints unanswered."
 )
 
 
