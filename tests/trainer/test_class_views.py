@@ -214,3 +214,30 @@ def test_the_credentials_page_names_who_signs_in(app, world):
     assert r.status_code == 200 and 'class="secret"' in page
     assert "Trainees sign in" not in page
     assert "Ivy Instructor (instructor) signs in at" in page
+
+
+def test_the_live_view_alerts_on_complaints_past_their_sla(app, coach, world):
+    with app.app_context():
+        long = Assignment(
+            cohort_id=world["cohort"],
+            title="Long recall",
+            scenario_id="product_recall",
+            difficulty="hard",
+            duration_min=120.0,
+            start_min=350.0,
+            speed=10.0,
+            seed=3,
+        )
+        db.session.add(long)
+        db.session.commit()
+        long_id = long.id
+    alice = signed_in(app, "alice")
+    eid = start(alice, long_id)
+    jump(app, eid, 75)  # nobody answered for 75 minutes: Twitter's SLA is 60
+    alice.post_json(f"/exercises/{eid}/pause")  # hold the clock while both views are read
+    state = alice.get(f"/exercises/{eid}/state.json").get_json()
+    late = [i for i in state["inbox"] if i["sla_left_min"] is not None and i["sla_left_min"] < 0]
+    assert late, "the storm should leave some complaint waiting past its SLA"
+    row = live(coach, world)["alice"]
+    sla = [a for a in row["alerts"] if a["kind"] == "sla"]
+    assert sla and sla[0]["text"].startswith(f"{len(late)} complaint")

@@ -35,7 +35,9 @@
         d.append(el("dt", null, k), el("dd", null, v === null || v === undefined ? "–" : String(v)));
         dl.append(d);
       };
-      add("Grade so far", t.grade === null ? null : `${Math.round(t.grade)}${t.passed === false ? " ✗" : t.passed ? " ✓" : ""}`);
+      const done = t.state === "finished";
+      const verdict = done && t.passed !== null ? (t.passed ? " pass" : " fail") : "";
+      add(done ? "Grade" : "Grade so far", t.grade === null ? null : `${Math.round(t.grade)}${verdict}`);
       add("Answered", pct(t.coverage));
       add("Replies", t.replies);
       add("Mean reply", t.mean_score);
