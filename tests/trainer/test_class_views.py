@@ -241,3 +241,14 @@ def test_the_live_view_alerts_on_complaints_past_their_sla(app, coach, world):
     row = live(coach, world)["alice"]
     sla = [a for a in row["alerts"] if a["kind"] == "sla"]
     assert sla and sla[0]["text"].startswith(f"{len(late)} complaint")
+
+
+def test_deleting_a_trainee_removes_their_retries_too(app, coach, world):
+    alice = signed_in(app, "alice")
+    first = start(alice, world["assignment"])
+    finish(alice, first)
+    alice.post(f"/exercises/{first}/retry")
+    r = coach.post(f"/instructor/trainees/{world['alice']}/delete", {"confirm_username": "alice"})
+    assert r.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Exercise.id))) == 0
