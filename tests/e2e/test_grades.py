@@ -136,3 +136,13 @@ def test_a_silent_trainee_fails_a_diligent_one_passes_and_the_lead_sees_it(page_
     expect(coach.locator(".trainee-card", has_text="Nadia Silent")).to_contain_text("finished")
     shots(coach, "09-live")
     assert not coach.js_errors, coach.js_errors
+
+
+def test_form_submit_inputs_are_styled_like_buttons(page_for, server):
+    page = page_for()
+    page.goto(server + "/login")
+    submit = page.locator("input[type=submit].primary")
+    styles = submit.evaluate(
+        "e => { const s = getComputedStyle(e); return [s.backgroundColor, s.borderRadius]; }"
+    )
+    assert styles == ["rgb(47, 111, 176)", "6px"], styles  # the accent, as button.primary
