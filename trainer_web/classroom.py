@@ -286,6 +286,8 @@ def live_class(cohort: Cohort) -> dict:
             )
             g = _live_grade(ex)
         else:
+            with _live_guard:
+                _live_grades.pop(ex.id, None)  # the stored final grade takes over
             g = grading.exercise_grade(ex)
             row.update(
                 now_min=ex.duration_min,
