@@ -252,3 +252,8 @@ def test_deleting_a_trainee_removes_their_retries_too(app, coach, world):
     assert r.status_code == 302
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Exercise.id))) == 0
+
+
+def test_my_exercises_states_the_pass_rule_before_any_attempt(app, world):
+    page = signed_in(app, "alice").get("/exercises/").get_data(as_text=True)
+    assert "How an exercise is graded" in page and "no auto-failed reply" in page
