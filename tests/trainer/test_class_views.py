@@ -257,3 +257,13 @@ def test_deleting_a_trainee_removes_their_retries_too(app, coach, world):
 def test_my_exercises_states_the_pass_rule_before_any_attempt(app, world):
     page = signed_in(app, "alice").get("/exercises/").get_data(as_text=True)
     assert "How an exercise is graded" in page and "no auto-failed reply" in page
+
+
+def test_an_unfinished_exercise_says_one_reply_to_the_instructor(app, coach, world):
+    alice = signed_in(app, "alice")
+    eid = start(alice, world["assignment"])
+    jump(app, eid, 5)
+    item = first_item(alice, eid)
+    alice.post_json(f"/exercises/{eid}/act", {"complaint_id": item["id"], "text": good_reply(item)})
+    page = coach.get(f"/exercises/{eid}/debrief").get_data(as_text=True)
+    assert "1 reply so far" in page and "1 replies" not in page
