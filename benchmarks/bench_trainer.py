@@ -10,7 +10,7 @@ Then the replay of a 60-minute exercise with bot-trainee replies, rebuilt from t
 
 Targets (DESIGN §10): p95 < 50 ms with 30 trainees, zero errors; replay < 200 ms.
 
-    python -m benchmarks.bench_trainer [--trainees 30] [--seconds 120]
+    python -m benchmarks.bench_trainer [--trainees 30] [--seconds 120] [--instructor]
 """
 
 from __future__ import annotations
@@ -101,13 +101,17 @@ class Trainee:
             self.cookies[name] = rest.split(";", 1)[0]
         return r.status, r.headers, data
 
-    def sign_in_and_start(self) -> int:
+    def sign_in(self) -> None:
         _, _, page = self.request("GET", "/login")
         self.token = CSRF.search(page.decode()).group(1)
         form = {"username": self.username, "password": PASSWORD, "csrf_token": self.token}
         ctype = {"Content-Type": "application/x-www-form-urlencoded"}
         status, _, _ = self.request("POST", "/login", urllib.parse.urlencode(form), ctype)
         assert status == 302, f"sign-in failed: {status}"
+
+    def sign_in_and_start(self) -> int:
+        self.sign_in()
+        ctype = {"Content-Type": "application/x-www-form-urlencoded"}
         body = urllib.parse.urlencode({"csrf_token": self.token})
         status, headers, _ = self.request("POST", "/assignments/1/start", body, ctype)
         assert status == 302, f"start failed: {status}"
@@ -172,12 +176,39 @@ def drive(port, username, seconds, reply_every, samples, errors, lock, rng) -> N
         time.sleep(max(0.0, 1.0 - (time.monotonic() - tick)))
 
 
+def watch(port, seconds, samples, errors, lock) -> None:
+    """The instructor's live class view, polled every three seconds as ``live.js`` does."""
+    coach = Trainee(port, "coach")
+    coach.sign_in()
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        tick = time.monotonic()
+        t0 = time.perf_counter()
+        try:
+            status, _ = coach.json("GET", "/instructor/cohorts/1/live.json")
+        except Exception as e:
+            with lock:
+                errors.append(f"live view: {type(e).__name__}: {e}")
+            return
+        with lock:
+            samples["live view"].append((time.perf_counter() - t0) * 1000)
+            if status != 200:
+                errors.append(f"live view: HTTP {status}")
+        time.sleep(max(0.0, 3.0 - (time.monotonic() - tick)))
+
+
 def percentile(xs: list[float], q: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, max(0, round(q / 100 * len(xs)) - 1))]
 
 
-def load(n: int, seconds: float, reply_every: tuple[float, float], threads: int) -> dict:
+def load(
+    n: int,
+    seconds: float,
+    reply_every: tuple[float, float],
+    threads: int,
+    instructor: bool = False,
+) -> dict:
     instance = Path(tempfile.mkdtemp(prefix="stormdesk-bench-"))
     seed_database(instance, n)
     port = free_port()
@@ -228,6 +259,9 @@ def load(n: int, seconds: float, reply_every: tuple[float, float], threads: int)
             )
             for i in range(n)
         ]
+        if instructor:
+            watcher = threading.Thread(target=watch, args=(port, seconds, samples, errors, lock))
+            workers.append(watcher)
         t0 = time.perf_counter()
         for w in workers:
             w.start()
@@ -273,9 +307,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--reply-min", type=float, default=3.0, help="seconds between replies, min")
     p.add_argument("--reply-max", type=float, default=6.0, help="seconds between replies, max")
     p.add_argument("--threads", type=int, default=16, help="waitress worker threads")
+    p.add_argument(
+        "--instructor",
+        action="store_true",
+        help="an instructor watches the live class view (every 3 s) during the load",
+    )
     args = p.parse_args(argv)
 
-    result = load(args.trainees, args.seconds, (args.reply_min, args.reply_max), args.threads)
+    result = load(
+        args.trainees,
+        args.seconds,
+        (args.reply_min, args.reply_max),
+        args.threads,
+        instructor=args.instructor,
+    )
     rows = []
     all_ms: list[float] = []
     for kind in ("poll", "reply"):
@@ -285,6 +330,11 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((kind, len(xs), *(f"{percentile(xs, q):.1f}" for q in (50, 95, 99))))
     if all_ms:
         rows.append(("all", len(all_ms), *(f"{percentile(all_ms, q):.1f}" for q in (50, 95, 99))))
+    live_ms = result["samples"].get("live view", [])
+    if live_ms:  # the instructor's page: reported apart from the trainees' target
+        rows.append(
+            ("live view", len(live_ms), *(f"{percentile(live_ms, q):.1f}" for q in (50, 95, 99)))
+        )
     print_table(
         f"trainer load: {args.trainees} trainees, {args.seconds:g} s, "
         f"{len(all_ms) / result['wall_s']:.0f} requests/s",

@@ -18,11 +18,10 @@ import numpy as np
 from sim.scoring import CRITERION_LABELS, PASS_MARK
 from sim.text import REACTIONS, persona, reaction_text
 
-from . import engine
+from . import engine, grading
 from .models import Action, Exercise, User
 
 PLOT_BIN_MIN = 10.0  # the debrief plots count arrivals per ten simulated minutes
-COACHING_BELOW = PASS_MARK  # a trainee whose mean reply score is below the pass mark
 _PLOT_LOCK = threading.Lock()  # matplotlib's pyplot state is not thread-safe
 
 
@@ -74,6 +73,8 @@ def _kpi_row(kpis: dict, channels: list[str]) -> dict:
     }
 
 
+OUTCOME_LABELS = {"none": "still open"}  # the complaint had no outcome when the exercise ended
+
 KPI_LABELS = {
     "complaints": "Complaints (storm size)",
     "peak_per_hour": "Peak complaints per hour",
@@ -99,6 +100,8 @@ def debrief(ex: Exercise) -> dict:
     outcomes = Counter(str(o) for o in seat["outcome"])
     missed = int((~seat["answered"].astype(bool)).sum()) if len(seat) else 0
     scores = [a.score for a in actions]
+    totals = (results.kpis["complaints"], baseline.kpis["complaints"])
+    outcomes_sorted = sorted(outcomes.items(), key=lambda kv: -kv[1])
     data = {
         "replies": len(actions),
         "mean_score": statistics.fmean(scores) if scores else None,
@@ -107,7 +110,7 @@ def debrief(ex: Exercise) -> dict:
         "criteria": criteria_means(actions),
         "frt": frt_summary(actions),
         "missed": missed,
-        "outcomes": sorted(outcomes.items(), key=lambda kv: -kv[1]),
+        "outcomes": [(OUTCOME_LABELS.get(o, o.replace("_", " ")), n) for o, n in outcomes_sorted],
         "reactions": Counter(a.reaction for a in actions).most_common(),
         "kpis": [
             (KPI_LABELS[k], v, b)
@@ -119,6 +122,19 @@ def debrief(ex: Exercise) -> dict:
         ],
         "pass_mark": PASS_MARK,
     }
+    # grades: the exercise's grade and its rule; no hourly peak in a storm shorter than an hour
+    data["grade"] = grading.exercise_grade(ex)
+    data["pass_rule"] = grading.PASS_RULE
+    if ex.duration_min < 60:  # "most in one clock hour" of a 30-minute storm means nothing
+        rate = 60.0 / ex.duration_min
+        data["kpis"] = [
+            (
+                ("Complaints per hour (rate over the exercise)", *(round(n * rate) for n in totals))
+                if label == KPI_LABELS["peak_per_hour"]
+                else (label, you, bot)
+            )
+            for label, you, bot in data["kpis"]
+        ]
     entry.debrief = data
     return data
 
@@ -199,30 +215,33 @@ def transcript(ex: Exercise) -> list[dict]:
 
 # --- Cohort results ----------------------------------------------------------------------------
 def trainee_summary(trainee: User, exercises: list[Exercise]) -> dict:
-    actions = [a for ex in exercises for a in ex.actions]
+    """One results-table row: the finished exercises' grades (see :mod:`trainer_web.grading`)
+    with the replies' criteria and first-response times beside them."""
+    finished = [e for e in exercises if e.state == "finished"]
+    grades = [grading.exercise_grade(e) for e in finished]
+    overall = grading.summarise(grades)
+    actions = [a for ex in finished for a in ex.actions]
     scores = [a.score for a in actions]
-    mean = statistics.fmean(scores) if scores else None
     crit = {c["key"]: c["share"] for c in criteria_means(actions)}
     frt = frt_summary(actions)
     weakest = min(crit, key=crit.get) if crit else None
-    reasons = []
-    if mean is not None and mean < COACHING_BELOW:
-        reasons.append(f"mean score below {PASS_MARK:g}")
-    if any(a.criteria.get("auto_fail") for a in actions):
-        reasons.append("auto-failed a reply")
-    if frt["within_sla"] is not None and frt["within_sla"] < 0.8:
-        reasons.append("slow first responses")
+    reasons = list(overall["coaching"])
     if reasons and weakest:
         reasons.append(f"weakest: {CRITERION_LABELS.get(weakest, weakest)}")
     return {
         "trainee": trainee,
         "exercises": len(exercises),
-        "finished": sum(1 for e in exercises if e.state == "finished"),
+        "finished": len(finished),
         "replies": len(actions),
-        "mean_score": mean,
-        "passed": None if mean is None else mean >= PASS_MARK,
+        "mean_score": statistics.fmean(scores) if scores else None,
+        "score": overall["score"],
+        "passed": overall["passed"],
+        "coverage": overall["coverage"],
+        "seat": overall["seat"],
+        "missed": overall["missed"],
         "criteria": crit,
         "frt_median_min": frt["median_min"],
-        "within_sla": frt["within_sla"],
+        "within_sla": overall["within_sla"],
         "coaching": reasons,
+        "grades": grades,
     }

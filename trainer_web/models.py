@@ -163,9 +163,22 @@ class Exercise(db.Model):
     acked_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    # A retry of an earlier attempt (same scenario, seed and seat): the first attempt's id. Only
+    # the first attempt carries the assignment, so each assignment has one exercise per trainee.
+    retry_of: Mapped[int | None] = mapped_column(
+        ForeignKey("exercise.id", ondelete="CASCADE", name="fk_exercise_retry_of"), index=True
+    )
+    # The finished exercise's grade (trainer_web.grading), so tables need no replay.
+    grade: Mapped[dict | None] = mapped_column(JSON)
 
     trainee: Mapped[User] = relationship(foreign_keys=trainee_id)
     assignment: Mapped[Assignment | None] = relationship()
+    first_attempt: Mapped[Exercise | None] = relationship(remote_side=[id])
+
+    @property
+    def graded_assignment(self) -> Assignment | None:
+        """The assignment this exercise (or the attempt it retries) was set for."""
+        return self.assignment or (self.first_attempt.assignment if self.first_attempt else None)
 
     actions: Mapped[list[Action]] = relationship(
         back_populates="exercise", cascade="all, delete-orphan", order_by="Action.seq"

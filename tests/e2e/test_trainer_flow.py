@@ -35,7 +35,11 @@ def test_trainee_plays_replies_and_reaches_the_debrief_then_instructor_exports(p
     page.wait_for_url("**/exercises/")
     shot(page, "02-assignments")
 
-    page.click("text=Start")
+    page.click("text=Start: read the brief")
+    page.wait_for_selector("#start-clock")
+    assert "Recall morning" in page.inner_text("h1")  # the assignment's title
+    shot(page, "02b-brief")
+    page.click("#start-clock")
     page.wait_for_selector("#inbox li.complaint", timeout=30_000)
     page.wait_for_selector("#selected:not([hidden])")
     shot(page, "03-inbox")

@@ -28,3 +28,21 @@ def first_item(client, exercise_id: int) -> dict:
             return state["inbox"][0]
         jump(client.app, exercise_id, 2)
     raise AssertionError("no complaint reached the trainee's inbox")
+
+
+def answer_everything(client, eid: int, text_of=good_reply, step_min: float = 0.5) -> int:
+    """Work the whole exercise like a diligent trainee: every complaint as it arrives."""
+    from .conftest import jump
+
+    sent = 0
+    while True:
+        state = client.get(f"/exercises/{eid}/state.json").get_json()
+        if state["state"] == "finished":
+            return sent
+        for item in state["inbox"]:
+            r = client.post_json(
+                f"/exercises/{eid}/act", {"complaint_id": item["id"], "text": text_of(item)}
+            )
+            assert r.status_code == 200, r.get_data(as_text=True)
+            sent += 1
+        jump(client.app, eid, step_min)

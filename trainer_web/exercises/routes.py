@@ -1,11 +1,12 @@
 from flask import Response, abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from .. import classroom, engine, grading
 from .. import debrief as debriefs
-from .. import engine
 from ..access import exercise_for_trainee, exercise_for_viewer
 from ..extensions import db
-from ..models import Assignment, Exercise, ExerciseState, Role
+from ..instructor.forms import ConfirmForm
+from ..models import SEAT_BY_DIFFICULTY, Assignment, Difficulty, Exercise, ExerciseState, Role
 from ..security import roles_required
 from . import bp
 
@@ -24,25 +25,95 @@ def index():
         .scalars()
         .all()
     )
-    by_assignment = {e.assignment_id: e for e in mine}
+    by_assignment = {e.assignment_id: e for e in mine if e.assignment_id is not None}
+    tries = classroom.attempts(sorted(mine, key=lambda e: e.started_at))
+    grades = {p["exercise"].id: p["grade"] for p in classroom.progress(mine)}
     return render_template(
         "exercises/index.html",
         assignments=assignments,
         by_assignment=by_assignment,
+        attempts=tries,
+        grades=grades,
         exercises=mine,
         library=engine.library(),
+        pass_rule=grading.PASS_RULE,
     )
+
+
+def _own_assignment(assignment_id: int) -> Assignment:
+    assignment = db.get_or_404(Assignment, assignment_id)
+    if assignment.cohort_id != current_user.cohort_id:
+        abort(404)
+    return assignment
+
+
+@bp.get("/assignments/<int:assignment_id>/brief")
+@roles_required(Role.TRAINEE)
+def brief(assignment_id: int):
+    """Before the clock starts: the situation, the goals and how the exercise is graded."""
+    assignment = _own_assignment(assignment_id)
+    ex = db.session.execute(
+        db.select(Exercise).filter_by(assignment_id=assignment.id, trainee_id=current_user.id)
+    ).scalar_one_or_none()
+    return render_template(
+        "exercises/brief.html",
+        assignment=assignment,
+        settings=assignment,
+        ex=ex,
+        retry_of=None,
+        **_brief_context(assignment, assignment.difficulty),
+    )
+
+
+def _brief_context(settings, difficulty: str | None) -> dict:
+    """What the brief says about an assignment's (or an exercise's) storm window."""
+    sc = engine.exercise_scenario(settings.scenario_id, settings.start_min, settings.duration_min)
+    return {
+        "scenario": engine.library().get(settings.scenario_id),
+        "clock_start": sc.info.start.strftime("%H:%M"),
+        "incidents": [
+            i
+            for i in sc.incidents
+            if i.multiplier > 0 and i.start_hour * 60 < settings.duration_min
+        ],
+        "seat": SEAT_BY_DIFFICULTY.get(Difficulty(difficulty)) if difficulty else None,
+        "pass_rule": grading.PASS_RULE,
+        "pass_mark": grading.PASS_MARK,
+        "sla": {name: ch.sla_min for name, ch in sc.channels.items()},
+    }
 
 
 @bp.post("/assignments/<int:assignment_id>/start")
 @roles_required(Role.TRAINEE)
 def start(assignment_id: int):
-    assignment = db.get_or_404(Assignment, assignment_id)
-    if assignment.cohort_id != current_user.cohort_id:
-        abort(404)
+    assignment = _own_assignment(assignment_id)
     ex = engine.start_exercise(assignment, current_user)
     db.session.commit()
     return redirect(url_for("exercises.play", exercise_id=ex.id))
+
+
+@bp.route("/exercises/<int:exercise_id>/retry", methods=["GET", "POST"])
+@roles_required(Role.TRAINEE)
+def retry(exercise_id: int):
+    """Play a finished exercise's storm again (same seed): the brief, then a new attempt."""
+    ex = exercise_for_trainee(exercise_id)
+    if ex.state != ExerciseState.FINISHED:
+        return redirect(url_for("exercises.play", exercise_id=ex.id))
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400, "the form expired: reload the page and try again")
+        again = classroom.retry(ex)
+        db.session.commit()
+        return redirect(url_for("exercises.play", exercise_id=again.id))
+    assignment = ex.graded_assignment
+    return render_template(
+        "exercises/brief.html",
+        assignment=assignment,
+        settings=ex,
+        ex=None,
+        retry_of=ex,
+        **_brief_context(ex, assignment.difficulty if assignment else None),
+    )
 
 
 @bp.get("/exercises/<int:exercise_id>")

@@ -1,10 +1,10 @@
-from flask import Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from sim.scoring import DEFAULT_WEIGHTS, validate_weights
 
-from .. import accounts, classroom, engine
+from .. import accounts, classroom, engine, grading
 from ..access import cohort_for_instructor, exercise_for_viewer, trainee_for_instructor
 from ..extensions import db
 from ..models import Action, Assignment, Cohort, Note, Role, org_settings
@@ -153,15 +153,32 @@ def start_class(assignment_id: int):
     return redirect(url_for("instructor.live", cohort_id=cohort.id))
 
 
+def _assignment_arg(cohort) -> Assignment | None:
+    """The ``?assignment=`` of a results request: one of the cohort's assignments, or none
+    ("all", or a cohort without assignments). Default: the newest assignment."""
+    raw = request.args.get("assignment")
+    if raw == "all" or not cohort.assignments:
+        return None
+    if raw is None:
+        return cohort.assignments[0]  # newest first
+    found = next((a for a in cohort.assignments if str(a.id) == raw), None)
+    if found is None:
+        abort(404, f"assignment {raw!r} is not one of {cohort.name}'s")
+    return found
+
+
 @bp.get("/cohorts/<int:cohort_id>/results")
 @staff
 def results(cohort_id: int):
     cohort = cohort_for_instructor(cohort_id)
+    assignment = _assignment_arg(cohort)
     return render_template(
         "instructor/results.html",
         cohort=cohort,
-        rows=classroom.results_table(cohort),
+        assignment=assignment,
+        rows=classroom.results_table(cohort, assignment),
         criteria=list(DEFAULT_WEIGHTS),
+        pass_rule=grading.PASS_RULE,
     )
 
 
@@ -169,8 +186,11 @@ def results(cohort_id: int):
 @staff
 def results_csv(cohort_id: int):
     cohort = cohort_for_instructor(cohort_id)
-    body = classroom.results_csv(cohort, list(DEFAULT_WEIGHTS))
+    assignment = _assignment_arg(cohort) if request.args.get("assignment") else None
+    body = classroom.results_csv(cohort, list(DEFAULT_WEIGHTS), assignment)
     name = f"cohort-{cohort.id}-results.csv"
+    if assignment is not None:
+        name = f"cohort-{cohort.id}-assignment-{assignment.id}-results.csv"
     return Response(
         body,
         mimetype="text/csv",
@@ -199,6 +219,7 @@ def trainee(user_id: int):
         "instructor/trainee.html",
         trainee=user,
         exercises=exercises,
+        progress=classroom.progress(exercises),
         library=engine.library(),
         confirm=ConfirmForm(),
     )
@@ -209,6 +230,9 @@ def trainee(user_id: int):
 def reset_password(user_id: int):
     user = trainee_for_instructor(user_id)
     if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("instructor.trainee", user_id=user.id))
+    if request.form.get("confirm_reset") != "yes":
+        flash("Tick the box to confirm: resetting signs the trainee out everywhere.", "error")
         return redirect(url_for("instructor.trainee", user_id=user.id))
     password = accounts.reset_password(user)
     db.session.commit()
