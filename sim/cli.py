@@ -426,20 +426,36 @@ def scenarios_cmd(directory: str | None) -> None:
 
 @main.command("validate")
 @click.argument("files", nargs=-1, required=True)
-def validate_cmd(files: tuple[str, ...]) -> None:
-    """Check scenario FILES; print 'ok' or one line per problem. Exit 2 if any is broken."""
+@click.option(
+    "--json", "as_json", is_flag=True,
+    help="Print one JSON list on stdout: file, ok, problems, warnings per file.",
+)  # fmt: skip
+def validate_cmd(files: tuple[str, ...], as_json: bool) -> None:
+    """Check scenario FILES; print 'ok' or one line per problem. Exit 2 if any is broken.
+
+    Settings that are legal but probably wrong print a warning line (exit status 0).
+    """
     broken = 0
+    records = []
     for name in files:
         try:
             spec = load_scenario(resolve_scenario_path(name))
         except ScenarioError as e:
             broken += 1
-            for problem in e.problems:
-                click.echo(str(problem), err=True)
+            records.append({"file": name, "ok": False, "problems": [str(p) for p in e.problems],
+                            "warnings": []})  # fmt: skip
+            if not as_json:
+                for problem in e.problems:
+                    click.echo(str(problem), err=True)
             continue
-        click.echo(f"{name}: ok")
-        for problem in scenario_warnings(spec):
-            click.echo(f"warning: {problem}", err=True)  # one line each, like problems
+        warnings = [str(p) for p in scenario_warnings(spec)]
+        records.append({"file": name, "ok": True, "problems": [], "warnings": warnings})
+        if not as_json:
+            click.echo(f"{name}: ok")
+            for line in warnings:
+                click.echo(f"warning: {line}", err=True)  # one line each, like problems
+    if as_json:
+        click.echo(json.dumps(records, ensure_ascii=False))
     if broken:
         sys.exit(EXIT_BAD_INPUT)
 

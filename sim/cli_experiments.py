@@ -192,7 +192,19 @@ def summary_table(
     "as in the scenario file. Repeat for more dimensions.",
 )
 @click.option(
-    "--seeds", type=int, default=10, show_default=True, help="Replications per configuration."
+    "--replications",
+    "--seeds",
+    "seeds",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Replications (seeds) per configuration; --seeds is the same option.",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the summary (means and CI half-widths per configuration) as JSON on stdout.",
 )
 @click.option(
     "--base-seed",
@@ -256,6 +268,7 @@ def sweep(
     scenario: str,
     grid: tuple[str, ...],
     seeds: int,
+    as_json: bool,
     base_seed: int | None,
     independent_seeds: bool,
     out_path: str,
@@ -360,11 +373,14 @@ def sweep(
     shown = [
         c for c in summary.columns if c not in (*plan.paths, "runs") and not c.endswith("_ci95")
     ]
-    out.print(
-        summary_table(
-            summary, plan.paths, shown, f"{spec.info.name}: mean ± 95% CI over {seeds} seeds"
+    if as_json:
+        click.echo(summary.to_json(orient="records"))
+    else:
+        out.print(
+            summary_table(
+                summary, plan.paths, shown, f"{spec.info.name}: mean ± 95% CI over {seeds} seeds"
+            )
         )
-    )
     if summary_out is not None:
         write_table(summary, summary_out)
         err.print(f"summary written to {summary_out}")
@@ -406,7 +422,13 @@ def sweep(
     help="Interval length, minutes.",
 )
 @click.option(
-    "--replications", type=int, default=10, show_default=True, help="Seeds per roster simulated."
+    "--replications",
+    "--seeds",
+    "replications",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Seeds per roster simulated; --seeds is the same option.",
 )
 @click.option(
     "--conservative",

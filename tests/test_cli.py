@@ -218,3 +218,38 @@ def test_a_misspelled_sweep_kpi_is_refused_before_anything_runs(tmp_path):
     assert r.returncode == 2
     assert "did you mean 'twitter.service_level'?" in r.stderr
     assert not out.exists() and "runs in" not in r.stderr
+
+
+def test_validate_json_lists_problems_and_warnings(tmp_path):
+    late = tmp_path / "late.toml"
+    late.write_text(
+        (LIBRARY / "product_recall.toml").read_text().replace("start_hour = 6 ", "start_hour = 99 ")
+    )
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[scenario]\nname = 3\n")
+    r = stormdesk("validate", "--json", "quiet_tuesday", str(late), str(broken))
+    assert r.returncode == 2
+    records = json.loads(r.stdout)
+    assert [rec["ok"] for rec in records] == [True, True, False]
+    assert records[0]["warnings"] == [] and records[2]["problems"]
+    assert "never happens" in records[1]["warnings"][0]
+
+
+def test_sweep_json_and_replications_is_one_option_with_seeds(tmp_path):
+    out = tmp_path / "s.csv"
+    r = stormdesk(
+        "sweep", "quiet_tuesday", "--grid", "shifts.weekday_day.reps=3,4", "--replications", "2",
+        "--out", str(out), "--quiet", "--json", "--kpi", "cost", "--workers", "1",
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)
+    assert [row["shifts.weekday_day.reps"] for row in rows] == [3, 4]
+    assert all(row["runs"] == 2 for row in rows)
+    same = stormdesk(
+        "sweep", "quiet_tuesday", "--grid", "shifts.weekday_day.reps=3,4", "--seeds", "2",
+        "--out", str(out), "--quiet", "--json", "--kpi", "cost", "--workers", "1",
+    )  # fmt: skip
+    assert json.loads(same.stdout) == rows  # resumed: the same runs, nothing new
+    for command in ("sweep", "staff"):
+        bad = stormdesk(command, "quiet_tuesday", "--seeds", "0", "--out", str(out))
+        assert bad.returncode == 2 and "--replications" in bad.stderr, bad.stderr
