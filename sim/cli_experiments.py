@@ -163,21 +163,88 @@ def _fmt_estimate(mean, ci, kpi: str) -> str:
     return text + (f" ± {ci:,.{digits}f}" if ci_ok else "")
 
 
-def summary_table(
-    summary: pd.DataFrame, paths: Sequence[str], kpis: Sequence[str], title: str
-) -> Table:
-    """A rich table: one row per configuration, each KPI as mean ± 95% CI half-width."""
-    t = Table(title=title, title_justify="left")
-    for p in paths:
-        t.add_column(p)
-    t.add_column("runs", justify="right")
+def summary_tables(
+    summary: pd.DataFrame,
+    paths: Sequence[str],
+    kpis: Sequence[str],
+    title: str,
+    width: int = 80,
+    count: str = "runs",
+) -> list[Table]:
+    """Rich tables: one row per configuration, each KPI as mean ± 95% CI half-width; the KPIs
+    are split over several tables so each fits ``width`` columns (grid fields repeat)."""
+    heads = [p.rsplit(".", 2)[-2] + "." + p.rsplit(".", 1)[-1] if p.count(".") else p
+             for p in paths]  # fmt: skip
+    rows = summary.to_dict("records")  # iterrows would turn int columns into floats
+    cells = {k: [_fmt_estimate(r[k], r.get(f"{k}_ci95"), k) for r in rows] for k in kpis}
+    key_width = (
+        sum(
+            max(len(h), *(len(str(r[p])) for r in rows)) + 3
+            for h, p in zip(heads, paths, strict=True)
+        )
+        + len(count)
+        + 3
+    )
+
+    def col_width(k: str) -> int:
+        label = k.replace("all_channels.", "all ")
+        return max(min(len(label), 14), *(len(c) for c in cells[k])) + 3
+
+    chunks: list[list[str]] = [[]]
+    used = key_width
     for k in kpis:
-        t.add_column(k.replace("all_channels.", "all "), justify="right")
-    for row in summary.to_dict("records"):  # iterrows would turn int columns into floats
-        cells = [str(row[p]) for p in paths] + [f"{int(row['runs'])}"]
-        cells += [_fmt_estimate(row[k], row[f"{k}_ci95"], k) for k in kpis]
-        t.add_row(*cells)
-    return t
+        w = col_width(k)
+        if chunks[-1] and used + w > width:
+            chunks.append([])
+            used = key_width
+        chunks[-1].append(k)
+        used += w
+    tables = []
+    for i, chunk in enumerate(chunks):
+        part = f" ({i + 1}/{len(chunks)})" if len(chunks) > 1 else ""
+        t = Table(title=title + part, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+        for h in heads:
+            t.add_column(h, no_wrap=True)
+        t.add_column(count, justify="right", no_wrap=True)
+        for k in chunk:
+            t.add_column(k.replace("all_channels.", "all "), justify="right", overflow="fold")
+        for j, r in enumerate(rows):
+            t.add_row(
+                *[str(r[p]) for p in paths], f"{int(r[count])}", *[cells[k][j] for k in chunk]
+            )
+        tables.append(t)
+    return tables
+
+
+def _print_differences(path, plan, kpis: list[str], baseline: tuple[str, ...], as_json: bool):
+    """The paired differences of every configuration against ``--baseline``."""
+    from .experiments import ExperimentError, ResultsStore, paired_differences, parse_value
+
+    base = {}
+    for item in baseline:
+        key, sep, value = item.partition("=")
+        if not sep or key.strip() not in plan.paths:
+            fail([f"--baseline {item}: give PATH=VALUE for a grid field ({', '.join(plan.paths)})"])
+        base[key.strip()] = parse_value(value)
+    import pandas as pd
+
+    frame = pd.concat(list(ResultsStore.for_path(path, plan.paths).read()), ignore_index=True)
+    try:
+        diffs = paired_differences(frame, plan.paths, kpis, base)
+    except ExperimentError as e:
+        fail(e.problems)
+    if as_json:
+        click.echo(diffs.to_json(orient="records"))
+        return
+    renamed = diffs.rename(
+        columns={f"{k}_diff{s}": f"Δ {k}{s}" for k in kpis for s in ("", "_ci95")}
+    )
+    shown = ", ".join(f"{p}={v}" for p, v in base.items())
+    title = f"difference from {shown}, same storms (paired; rates in points): mean ± 95% CI"
+    for table in summary_tables(
+        renamed, plan.paths, [f"Δ {k}" for k in kpis], title, out.width, count="pairs"
+    ):
+        out.print(table)
 
 
 # --- stormdesk sweep -----------------------------------------------------------------------
@@ -205,6 +272,13 @@ def summary_table(
     "as_json",
     is_flag=True,
     help="Print the summary (means and CI half-widths per configuration) as JSON on stdout.",
+)
+@click.option(
+    "--baseline",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Also print each configuration's difference from this one (one --baseline per grid "
+    "field), replication by replication: the same storms, so the CI is narrow.",
 )
 @click.option(
     "--base-seed",
@@ -269,6 +343,7 @@ def sweep(
     grid: tuple[str, ...],
     seeds: int,
     as_json: bool,
+    baseline: tuple[str, ...],
     base_seed: int | None,
     independent_seeds: bool,
     out_path: str,
@@ -376,11 +451,11 @@ def sweep(
     if as_json:
         click.echo(summary.to_json(orient="records"))
     else:
-        out.print(
-            summary_table(
-                summary, plan.paths, shown, f"{spec.info.name}: mean ± 95% CI over {seeds} seeds"
-            )
-        )
+        title = f"{spec.info.name}: mean ± 95% CI over {seeds} seeds"
+        for table in summary_tables(summary, plan.paths, shown, title, out.width):
+            out.print(table)
+    if baseline:
+        _print_differences(outcome.path, plan, shown, baseline, as_json)
     if summary_out is not None:
         write_table(summary, summary_out)
         err.print(f"summary written to {summary_out}")

@@ -1041,6 +1041,109 @@ def run_sweep(
     return SweepOutcome(store.path, total, skipped, ran, time.perf_counter() - t0, foreign)
 
 
+def batch_run(
+    scenario: StormScenario,
+    grid: Sequence[str] | Mapping[str, Sequence[Any]] = (),
+    replications: int = 10,
+    *,
+    base_seed: int | None = None,
+    workers: int | None = 1,
+    common_random_numbers: bool = True,
+) -> pd.DataFrame:
+    """Run a sweep in memory and return its rows as a DataFrame (like Mesa's ``batch_run``).
+
+    ``grid`` is a list of ``--grid`` specs (``"shifts.night.reps=2:6:2"``) or a mapping of
+    dotted path → values. The rows are those ``stormdesk sweep`` writes: the grid fields,
+    ``replication``, ``seed`` and every KPI flattened — the same numbers on any number of
+    ``workers``. For sweeps too large to hold in memory, use :func:`run_sweep` with a file.
+    """
+    if isinstance(grid, Mapping):
+        grid = [f"{p}={','.join(_toml_text(v) for v in values)}" for p, values in grid.items()]
+    plan = Sweep.build(
+        scenario, list(grid), replications, base_seed, common_random_numbers=common_random_numbers
+    )
+    tasks = list(plan.tasks())
+    scenarios: dict[int, StormScenario] = {}
+
+    def jobs() -> Iterator[tuple[RunTask, tuple]]:
+        for task in tasks:
+            if task.config.index not in scenarios:
+                scenarios.clear()
+                scenarios[task.config.index] = plan.scenario_for(task.config)
+            yield task, (scenarios[task.config.index], task.seed)
+
+    rows = []
+    with open_backend(workers=workers) as backend:
+        inline = isinstance(backend.executor, InlineExecutor)
+        window = 1 if inline else max(4, DEFAULT_WINDOW_PER_WORKER * backend.workers)
+        for task, kpis in run_ordered(backend.executor, simulate_row, jobs(), window):
+            row = {**task.config.columns, KEY_REPLICATION: task.replication, "seed": task.seed}
+            row.update((k, v) for k, v in kpis.items() if k != "seed")
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _toml_text(value: Any) -> str:
+    """A Python value as a grid value: strings quoted, everything else as TOML writes it."""
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def paired_differences(
+    frame: pd.DataFrame,
+    paths: Sequence[str],
+    kpis: Sequence[str],
+    baseline: Mapping[str, Any],
+    confidence: float = CONFIDENCE,
+) -> pd.DataFrame:
+    """Each configuration minus ``baseline``, replication by replication (common random numbers
+    make these pairs: the same storms), as the mean difference and its CI half-width per KPI.
+
+    ``frame`` holds sweep rows (``batch_run`` or a results file); ``baseline`` maps each grid
+    path to its value in the baseline configuration. Columns: the grid paths, ``pairs``, and
+    per KPI ``<kpi>_diff`` and ``<kpi>_diff_ci95``.
+    """
+    missing = [p for p in paths if p not in baseline]
+    if missing:
+        raise ExperimentError(f"baseline: give a value for {', '.join(missing)}")
+    channels = channels_of(frame.columns)
+    frame = add_all_channels(frame.copy(), channels) if channels else frame
+    unknown = [k for k in kpis if k not in frame.columns]
+    if unknown:
+        raise ExperimentError(f"--kpi {unknown[0]}: not a column of the sweep")
+    mask = np.ones(len(frame), dtype=bool)
+    for p in paths:
+        mask &= (frame[p] == baseline[p]).to_numpy()
+    base = frame[mask].set_index(KEY_REPLICATION)
+    if base.empty:
+        shown = ", ".join(f"{p}={baseline[p]}" for p in paths)
+        raise ExperimentError(f"baseline {shown}: no such configuration in the sweep")
+    out = []
+    groups = frame.groupby(list(paths), sort=False) if paths else [((), frame)]
+    for key, part in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        part = part.set_index(KEY_REPLICATION)
+        common = part.index.intersection(base.index)
+        row: dict[str, Any] = dict(zip(paths, key, strict=True))
+        row["pairs"] = len(common)
+        for k in kpis:
+            d = (
+                pd.to_numeric(part.loc[common, k], errors="coerce")
+                - pd.to_numeric(base.loc[common, k], errors="coerce")
+            ).dropna()
+            row[f"{k}_diff"] = float(d.mean()) if len(d) else None
+            row[f"{k}_diff_ci95"] = (
+                float(t_halfwidth(np.array([d.std(ddof=1)]), np.array([len(d)]), confidence)[0])
+                if len(d) > 1
+                else None
+            )
+        out.append(row)
+    return pd.DataFrame(out)
+
+
 # --- Summaries -----------------------------------------------------------------------------
 def add_all_channels(frame: pd.DataFrame, channels: Sequence[str]) -> pd.DataFrame:
     """Arrival-weighted figures over every channel: ``all_channels.service_level`` etc."""

@@ -253,3 +253,20 @@ def test_sweep_json_and_replications_is_one_option_with_seeds(tmp_path):
     for command in ("sweep", "staff"):
         bad = stormdesk(command, "quiet_tuesday", "--seeds", "0", "--out", str(out))
         assert bad.returncode == 2 and "--replications" in bad.stderr, bad.stderr
+
+
+def test_sweep_baseline_prints_paired_differences(tmp_path):
+    out = tmp_path / "s.csv"
+    r = stormdesk(
+        "sweep", "quiet_tuesday", "--grid", "shifts.weekday_day.reps=3,5", "--replications", "2",
+        "--out", str(out), "--quiet", "--kpi", "churned", "--workers", "1",
+        "--baseline", "shifts.weekday_day.reps=3",
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "difference from shifts.weekday_day.reps=3" in r.stdout and "Δ churned" in r.stdout
+    assert _width(r.stdout) <= 80
+    bad = stormdesk(
+        "sweep", "quiet_tuesday", "--grid", "shifts.weekday_day.reps=3,5", "--replications", "2",
+        "--out", str(out), "--quiet", "--workers", "1", "--baseline", "shifts.weekday_day.reps=4",
+    )  # fmt: skip
+    assert bad.returncode == 2 and "no such configuration" in bad.stderr

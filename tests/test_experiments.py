@@ -471,3 +471,39 @@ def test_unreadable_results_file_is_reported(small_sweep, tmp_path):
 def test_summary_of_missing_results_is_an_error(tmp_path):
     with pytest.raises(ExperimentError, match="no results yet"):
         summarize(tmp_path / "none.parquet", ["policy.routing"])
+
+
+def test_batch_run_returns_the_rows_a_sweep_writes(tmp_path):
+    """Issue 12 item 12: an in-memory sweep for notebooks, with the same rows as the file."""
+    from sim.experiments import batch_run
+
+    scenario = sim.load_scenario(LIBRARY / "quiet_tuesday.toml").with_overrides(
+        {"scenario.duration_hours": 6}
+    )
+    frame = batch_run(scenario, {"shifts.weekday_day.reps": [3, 5]}, replications=2)
+    assert list(frame["shifts.weekday_day.reps"]) == [3, 3, 5, 5]
+    assert list(frame["replication"]) == [0, 1, 0, 1]
+    plan = Sweep.build(scenario, ["shifts.weekday_day.reps=3,5"], 2)
+    with open_backend(workers=1) as backend:
+        outcome = run_sweep(plan, tmp_path / "s.parquet", backend)
+    on_disk = pd.read_parquet(outcome.path)
+    assert list(on_disk["cost"]) == list(frame["cost"])
+    assert list(on_disk["churned"]) == list(frame["churned"])
+
+
+def test_paired_differences_pair_replications():
+    from sim.experiments import paired_differences
+
+    frame = pd.DataFrame(
+        {
+            "reps": [3, 3, 3, 5, 5, 5],
+            "replication": [0, 1, 2, 0, 1, 2],
+            "churned": [10, 20, 30, 8, 17, 29],
+        }
+    )
+    diffs = paired_differences(frame, ["reps"], ["churned"], {"reps": 3}).set_index("reps")
+    assert diffs.loc[3, "churned_diff"] == 0
+    assert diffs.loc[5, "churned_diff"] == pytest.approx(-2.0)  # (-2, -3, -1) pair by pair
+    assert diffs.loc[5, "churned_diff_ci95"] == pytest.approx(4.303 * 1.0 / 3**0.5, rel=1e-3)
+    with pytest.raises(ExperimentError, match="no such configuration"):
+        paired_differences(frame, ["reps"], ["churned"], {"reps": 4})
