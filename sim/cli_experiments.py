@@ -20,6 +20,7 @@ import click
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -622,7 +623,7 @@ def staff(
         err.print("interrupted")
         sys.exit(EXIT_INTERRUPTED)
     note(f"done: {plan.simulations} rosters × {replications} seeds = {plan.runs} runs")
-    for table in staffing_tables(plan):
+    for table in staffing_tables(plan, out.width):
         out.print(table)
     out.print(staffing_verdict(plan))
     if out_file is not None:
@@ -636,31 +637,44 @@ def staff(
         err.print(f"plot written to {plot}")
 
 
-def staffing_tables(plan) -> list[Table]:
-    """The roster per interval beside Erlang, and the totals per roster."""
+WHY_INLINE_WIDTH = 140  # narrower terminals get "why they differ" as notes under the table
+
+
+def staffing_tables(plan, width: int = 80) -> list:
+    """The roster per interval beside Erlang (with why they differ: a column on a wide
+    terminal, notes under the table on a narrow one), and the totals per roster."""
+    inline = width >= WHY_INLINE_WIDTH
     names = list(plan.scenario.channels)
     team = [t.channel for t in plan.targets]
     t = Table(
         title=f"{plan.scenario.info.name}: reps per {_interval_label(plan)} — simulation vs "
-        f"Erlang (team: {', '.join(dict.fromkeys(c for c in names if c in team))})",
+        f"Erlang (team: {', '.join(dict.fromkeys(c for c in names if c in team))}); "
+        "fcst/h and sim/h: arrivals per hour forecast and simulated",
         title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
     )
     for col, justify in (
         ("from", "left"),
         ("sim", "right"),
         ("Erl C", "right"),
         ("Erl A", "right"),
-        ("forecast/h", "right"),
-        ("simulated/h", "right"),
+        ("fcst/h", "right"),
+        ("sim/h", "right"),
         ("pile-ons", "right"),
     ):
-        t.add_column(col, justify=justify)
+        t.add_column(col, justify=justify, no_wrap=True)
     for target in plan.targets:
-        t.add_column(target.label, justify="right")
-    t.add_column("why they differ", overflow="fold", ratio=1, min_width=30)
+        t.add_column(target.label.replace(".", " ", 1), justify="right", overflow="fold")
+    starts = [str(r).replace("T", " ") for r in plan.table["local_start"]]
+    one_day = len({x[:10] for x in starts}) == 1
+    if inline:
+        t.add_column("why they differ", overflow="fold", ratio=1, min_width=30)
+    notes = []
     for row in plan.table.to_dict("records"):
+        start = row["local_start"].replace("T", " ")
         cells = [
-            row["local_start"].replace("T", " "),
+            start[11:16] if one_day else _short_stamp(start),
             str(row["reps"]),
             str(row["erlang_c_reps"]),
             str(row["erlang_a_reps"]),
@@ -672,14 +686,23 @@ def staffing_tables(plan) -> list[Table]:
             v, ci = row[target.column], row[f"{target.column}_ci95"]
             cell = _fmt_estimate(v, ci, target.kpi)
             cells.append(cell if target.met(v) else f"[red]{cell}[/]")
-        style = "bold" if row["reps"] != row["erlang_a_reps"] else None
-        t.add_row(*cells, row["why"], style=style)
+        differ = row["reps"] != row["erlang_a_reps"]
+        style = "bold" if differ else None
+        if inline:
+            t.add_row(*cells, row["why"], style=style)
+        else:
+            t.add_row(*cells, style=style)
+            if differ and row["why"]:
+                notes.append(f"[bold]{cells[0]}[/]: {row['why']}")
     totals = plan.totals()
-    s = Table(title="the three rosters, simulated", title_justify="left")
+    s = Table(
+        title="the three rosters, simulated", title_justify="left", box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )  # fmt: skip
     for col in ("roster", "rep-hours", "cost", "intervals missing targets"):
         s.add_column(col, justify="left" if col == "roster" else "right")
     for target in plan.targets:
-        s.add_column(f"{target.column} (whole run)", justify="right")
+        s.add_column(f"{target.column.replace('.', ' ', 1)} (whole run)", justify="right")
     for row in totals.to_dict("records"):
         cells = [
             row["roster"],
@@ -691,7 +714,22 @@ def staffing_tables(plan) -> list[Table]:
             _fmt_estimate(row[tg.column], row[f"{tg.column}_ci95"], tg.kpi) for tg in plan.targets
         ]
         s.add_row(*cells)
+    if notes:
+        why = Text.from_markup(
+            "why the simulation and Erlang A differ (bold rows):\n" + "\n".join(notes) + "\n"
+        )
+        return [t, why, s]
     return [t, s]
+
+
+def _short_stamp(text: str) -> str:
+    """'2026-12-21 08:00' → 'Mon 08:00' (the weekday is what a roster is read by)."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(text).strftime("%a %d %H:%M")
+    except ValueError:
+        return text
 
 
 def _interval_label(plan) -> str:

@@ -242,11 +242,17 @@ def test_staff_command_writes_roster_and_plot(tmp_path):
             "--out",
             str(out),
         ],
-        env={"COLUMNS": "220"},
+        env={"COLUMNS": "80"},
     )
     assert result.exit_code == 0, result.stderr
     assert "Erlang A" in result.stdout and "rep-hours" in result.stdout
+    # Issue 12: at 80 columns the "why" column was cut to 7 characters; it goes under the table.
+    assert max(len(line.rstrip()) for line in result.stdout.splitlines()) <= 80, result.stdout
     roster = pd.read_csv(out)
+    differ = roster[roster["reps"] != roster["erlang_a_reps"]]
+    if len(differ):
+        assert "why the simulation and Erlang A differ" in result.stdout
+        assert differ["why"].iloc[0].split()[0] in result.stdout
     assert len(roster) == 6
     for column in (
         "local_start",
