@@ -57,6 +57,7 @@ JOIN_BEFORE_INCIDENT_MIN = 10.0  # a trainee joins ten minutes before the storm 
 OFFICE_OPENS_MIN = 9 * 60  # …or, in a scenario without incidents, at 09:00
 TREND_WINDOW_MIN = 15.0  # the storm's trend compares arrivals in the last two such windows
 GAUGE_WINDOW_MIN = 30.0  # the gauge's arrival rate: a rolling window, never reset at the hour
+GAUGE_MIN_WINDOW_MIN = 5.0  # …shown once it spans this much (a rate of two minutes is noise)
 SURGE_LEVELS = ((3.0, "surging"), (1.5, "elevated"), (0.0, "normal"))  # × the usual volume
 URGENT_NOW_MIN = 5.0  # a complaint that breaches its SLA or loses its customer within this
 URGENT_SOON_MIN = 15.0
@@ -579,7 +580,7 @@ def storm_gauge(ex: Exercise, entry: LiveExercise, t: float, complaints: int, wa
     window = 0.0
     if start is not None:
         window = t - start[0]
-        if window >= 1.0:
+        if window >= GAUGE_MIN_WINDOW_MIN:
             rate = (complaints - start[1]) / window * 60.0
             usual = _usual_per_hour(ex, entry.model.clock, start[0], t)
     ratio = None if rate is None or not usual else rate / usual
