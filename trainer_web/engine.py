@@ -748,8 +748,8 @@ def act(ex: Exercise, complaint_id: int, action: str, text: str, remedy: float =
         if item is None:
             raise Rejected(
                 409,
-                f"complaint {complaint_id} is no longer in your inbox (the customer gave up, "
-                "or it was answered): your reply was not sent to anyone",
+                f"complaint {complaint_id} is not waiting for your reply any more: it is no longer "
+                "in your inbox (the customer gave up, or it was answered), so nothing was sent",
             )
         refuse_unpostable(item, text)
         try:

@@ -60,7 +60,7 @@ def test_a_reply_to_a_complaint_no_longer_in_the_inbox_is_refused_clearly(alice,
     )
     assert again.status_code == 409
     assert "no longer in your inbox" in again.get_json()["message"]
-    assert "not sent" in again.get_json()["message"]
+    assert "nothing was sent" in again.get_json()["message"]
 
 
 def test_the_storm_gauge_rolls_over_the_clock_hour_and_measures_against_usual(alice, world):
