@@ -129,3 +129,21 @@ def test_earlier_contacts_of_a_customer_are_listed_with_their_complaints(app, al
         entry = engine.replay(ex, engine.sim_now(ex))
     [contact] = [c for cs in entry.contacts.values() for c in cs]
     assert contact["complaint_id"] == item["id"] and contact["channel"] == item["channel"]
+
+
+def test_a_told_friends_reaction_appears_in_the_thread():
+    from sim.model import InboxItem
+    from sim.text import persona
+
+    item = InboxItem(
+        id=7, channel="twitter", public=True, topic="product_safety", author=42, followers=50.0,
+        anger=0.8, severity=0.8, origin="new", created_min=0.0, queued_min=0.0, waited_min=3.0,
+        sla_min=60.0, sla_left_min=None, patience_left_min=None, follow_ups=1, in_dm=False,
+        pile_ons=0,
+        thread=((0.0, "complaint", None), (2.0, "reply", 55.0),
+                (2.5, "reaction:told_friends", None)),
+    )  # fmt: skip
+    who = persona(3, 42)
+    msgs = engine.render_thread(3, item, who, [(2.0, "Sorry about that.")])
+    assert [m["who"] for m in msgs] == ["customer", "you", "system"]
+    assert "told friends" in msgs[-1]["text"] and who.name in msgs[-1]["text"]
