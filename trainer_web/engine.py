@@ -25,7 +25,15 @@ from pathlib import Path
 from flask import current_app
 
 import sim
+from sim.arrivals import baseline_rate_edges
 from sim.model import ActionError, InboxItem, StormModel, TraineeSeat
+from sim.scoring.phrases import (
+    PLATFORM_HARD_LIMIT,
+    SAFETY_TOPICS,
+    channel_kind,
+    max_chars,
+    topic_guide,
+)
 from sim.text import REACTIONS, complaint_text, mood, persona, reaction_text
 
 from .extensions import db
@@ -48,6 +56,11 @@ MAX_REPLY_CHARS = 5_000  # longer than any channel allows; a 10 MB paste is refu
 JOIN_BEFORE_INCIDENT_MIN = 10.0  # a trainee joins ten minutes before the storm breaks
 OFFICE_OPENS_MIN = 9 * 60  # …or, in a scenario without incidents, at 09:00
 TREND_WINDOW_MIN = 15.0  # the storm's trend compares arrivals in the last two such windows
+GAUGE_WINDOW_MIN = 30.0  # the gauge's arrival rate: a rolling window, never reset at the hour
+GAUGE_MIN_WINDOW_MIN = 5.0  # …shown once it spans this much (a rate of two minutes is noise)
+SURGE_LEVELS = ((3.0, "surging"), (1.5, "elevated"), (0.0, "normal"))  # × the usual volume
+URGENT_NOW_MIN = 5.0  # a complaint that breaches its SLA or loses its customer within this
+URGENT_SOON_MIN = 15.0
 SAMPLE_EVERY_MIN = 5.0  # storm size sampled on a fixed grid, so replays sample it identically
 ACTIONS = ("reply_public", "move_to_dm", "escalate", "offer_remedy")
 
@@ -247,7 +260,10 @@ class LiveExercise:
     n_actions: int
     replies: dict[int, list[tuple[float, str]]] = field(default_factory=dict)  # cid → (min, text)
     scores: list[float] = field(default_factory=list)
-    samples: deque = field(default_factory=lambda: deque(maxlen=64))  # (grid min, complaints)
+    # (grid min, complaints so far, waiting): storm size and queue sampled on a fixed grid
+    samples: deque = field(default_factory=lambda: deque(maxlen=64))
+    # customer index → the trainee's earlier contacts with them in this storm
+    contacts: dict[int, list[dict]] = field(default_factory=dict)
     debrief: dict | None = None
 
     def advance(self, t: float) -> None:
@@ -257,7 +273,7 @@ class LiveExercise:
         grid = (math.floor(m.now / step) + 1) * step
         while grid <= t:
             m.run_until(grid)
-            self.samples.append((grid, m.status()["complaints"]))
+            self.samples.append((grid, m.status()["complaints"], m.queue_length()))
             grid += step
         m.run_until(t)
 
@@ -328,6 +344,7 @@ def replay(ex: Exercise, until: float) -> LiveExercise:
         )
         entry.replies.setdefault(a.complaint_id, []).append((a.sim_min, a.text))
         entry.scores.append(a.score)
+        _remember_contact(entry, a.complaint, a.complaint_id, a.sim_min, a)
         entry.n_actions += 1
     entry.advance(until)
     return entry
@@ -371,6 +388,14 @@ def clock_label(ex: Exercise, minute: float) -> str:
     return (scenario_of(ex).info.start + timedelta(minutes=minute)).strftime("%H:%M")
 
 
+def told_friends_line(who) -> str:
+    """``told_friends`` happens off the platform: the trainee sees no post, so say what it means."""
+    return (
+        f"{who.name} did not answer you, but told friends and family how this went: "
+        "word of mouth you cannot see or reply to."
+    )
+
+
 def render_thread(seed: int, item: InboxItem, who, replies: list[tuple[float, str]]) -> list:
     """The conversation so far, as messages: the customer's, yours, the crowd's, system notes."""
     messages = []
@@ -384,7 +409,9 @@ def render_thread(seed: int, item: InboxItem, who, replies: list[tuple[float, st
             messages.append(("you", minute, text, score))
         elif event.startswith("reaction:"):
             reaction = event.split(":", 1)[1]
-            if reaction in REACTIONS:
+            if reaction == "told_friends":
+                messages.append(("system", minute, told_friends_line(who), None))
+            elif reaction in REACTIONS:
                 text = reaction_text(
                     seed,
                     item.id,
@@ -411,9 +438,54 @@ def render_thread(seed: int, item: InboxItem, who, replies: list[tuple[float, st
     ]
 
 
-def inbox_item_view(ex: Exercise, item: InboxItem, replies) -> dict:
+def urgency(item: InboxItem) -> dict:
+    """One urgency from the SLA and the customer's patience: minutes until the first to run out.
+
+    An SLA already missed counts as due now; a customer who never gives up and has been answered
+    once has no deadline (``minutes`` None). ``level`` is now / soon / later / none, and ``why``
+    says which clock runs out first, in words.
+    """
+    sla, patience = item.sla_left_min, item.patience_left_min
+    clocks = []
+    if patience is not None:
+        clocks.append((max(patience, 0.0), f"gives up in ~{max(0, round(patience))} min"))
+    if sla is not None:
+        if sla < 0:
+            clocks.append((0.0, f"SLA missed {_mmss(-sla)} ago"))
+        else:
+            clocks.append((sla, f"SLA due in {_mmss(sla)}"))
+    if not clocks:
+        return {"minutes": None, "level": "none", "why": "no deadline: answered once already"}
+    minutes, why = min(clocks, key=lambda c: c[0])
+    if patience is not None and sla is not None and sla < 0 and patience >= 0:
+        why = f"SLA missed {_mmss(-sla)} ago · gives up in ~{max(0, round(patience))} min"
+        minutes = 0.0
+    level = "now" if minutes < URGENT_NOW_MIN else "soon" if minutes < URGENT_SOON_MIN else "later"
+    return {"minutes": round(minutes, 1), "level": level, "why": why}
+
+
+def _mmss(minutes: float) -> str:
+    whole = int(minutes)
+    return f"{whole}:{int((minutes - whole) * 60):02d}"
+
+
+def post_limit(item: InboxItem) -> dict:
+    """The longest reply this complaint's channel takes, and whether the platform enforces it."""
+    kind = channel_kind(item.channel)
+    return {
+        "max_chars": max_chars(kind, item.public),
+        "hard": kind in PLATFORM_HARD_LIMIT and item.public,
+    }
+
+
+def inbox_item_view(ex: Exercise, item: InboxItem, replies, contacts=None) -> dict:
     seed = ex.seed
     who = persona(seed, item.author)
+    earlier = [
+        {**c, "at": clock_label(ex, c["min"])}
+        for c in (contacts or {}).get(int(item.author), ())
+        if c["complaint_id"] != item.id
+    ]
     return {
         "id": item.id,
         "channel": item.channel,
@@ -421,7 +493,13 @@ def inbox_item_view(ex: Exercise, item: InboxItem, replies) -> dict:
         "in_dm": item.in_dm,
         "topic": item.topic.replace("_", " "),
         "author": who.name,
+        "first_name": who.first_name,
         "handle": who.handle,
+        "issue": topic_guide(item.topic).issue,
+        "safety": item.topic in SAFETY_TOPICS,
+        "urgency": urgency(item),
+        "limit": post_limit(item),
+        "earlier": earlier,
         "followers": int(item.followers),
         "reach": reach_label(item.followers),
         "mood": str(mood(item.anger)),
@@ -441,29 +519,91 @@ def inbox_item_view(ex: Exercise, item: InboxItem, replies) -> dict:
     }
 
 
-def _trend(entry: LiveExercise) -> str:
-    """growing / calming / steady: arrivals in the last window against the one before."""
+def _sample_at(entry: LiveExercise, minute: float) -> tuple | None:
+    """The last grid sample at or before ``minute`` (the start, empty, if the deque has it all)."""
     s = entry.samples
-    if len(s) < 2:
-        return "steady"
-    now, total = s[-1]
+    for row in reversed(s):
+        if row[0] <= minute + 1e-9:
+            return row
+    if len(s) < (s.maxlen or 0):
+        return (0.0, 0, 0)
+    return None
 
-    def count_before(minute: float) -> int | None:
-        for m, n in reversed(s):
-            if m <= minute:
-                return n
-        return None
 
-    a = count_before(now - TREND_WINDOW_MIN)
-    b = count_before(now - 2 * TREND_WINDOW_MIN)
-    if a is None or b is None:
+def _trend(entry: LiveExercise, now: float | None = None, total: int | None = None) -> str:
+    """growing / calming / steady: arrivals in the last window against the one before.
+
+    ``now`` and ``total`` are the live minute and complaint count (default: the last sample).
+    """
+    s = entry.samples
+    if now is None or total is None:
+        if not s:
+            return "steady"
+        now, total = s[-1][0], s[-1][1]
+    a = _sample_at(entry, now - TREND_WINDOW_MIN)
+    b = _sample_at(entry, now - 2 * TREND_WINDOW_MIN)
+    if a is None or b is None or now < 2 * TREND_WINDOW_MIN:
         return "steady"
-    recent, before = total - a, a - b
-    if recent > 1.25 * before + 1:
+    recent = (total - a[1]) / max(now - a[0], 1e-9)
+    before = (a[1] - b[1]) / max(a[0] - b[0], 1e-9)
+    if recent > 1.25 * before + 1 / TREND_WINDOW_MIN:
         return "growing"
-    if recent < 0.8 * before - 1:
+    if recent < 0.8 * before - 1 / TREND_WINDOW_MIN:
         return "calming"
     return "steady"
+
+
+_BASELINES: dict[tuple, tuple] = {}
+
+
+def _usual_per_hour(ex: Exercise, clock, a: float, b: float) -> float:
+    """The scenario's usual arrivals per hour over minutes ``a``–``b`` (its baseline: time of
+    day and weekday, no incident), the volume the storm is measured against."""
+    key = (ex.scenario_id, ex.start_min, ex.duration_min)
+    if key not in _BASELINES:
+        _BASELINES[key] = baseline_rate_edges(scenario_of(ex), clock)
+    edges, per_hour = _BASELINES[key]
+    if b - a < 1e-9:
+        a, b = a - 1.0, a
+    total = 0.0
+    for k, rate in enumerate(per_hour):
+        lo, hi = max(a, edges[k]), min(b, edges[k + 1])
+        if hi > lo:
+            total += rate * (hi - lo)
+    return total / (b - a)
+
+
+def storm_gauge(ex: Exercise, entry: LiveExercise, t: float, complaints: int, waiting: int):
+    """Arrivals per hour over a rolling window against the usual volume, and the queue's trend."""
+    start = _sample_at(entry, t - GAUGE_WINDOW_MIN)
+    rate = usual = None
+    window = 0.0
+    if start is not None:
+        window = t - start[0]
+        if window >= GAUGE_MIN_WINDOW_MIN:
+            rate = (complaints - start[1]) / window * 60.0
+            usual = _usual_per_hour(ex, entry.model.clock, start[0], t)
+    ratio = None if rate is None or not usual else rate / usual
+    level = "normal"
+    if ratio is not None:
+        level = next(label for floor, label in SURGE_LEVELS if ratio >= floor)
+    past = _sample_at(entry, t - TREND_WINDOW_MIN)
+    before = None if past is None or t < TREND_WINDOW_MIN else past[2]
+    queue_trend = "steady"
+    if before is not None:
+        if waiting > 1.2 * before + 2:
+            queue_trend = "rising"
+        elif waiting < 0.8 * before - 2:
+            queue_trend = "falling"
+    return {
+        "window_min": round(window, 1),
+        "arrivals_per_hour": None if rate is None else round(rate),
+        "usual_per_hour": None if usual is None else round(usual, 1),
+        "vs_usual": None if ratio is None else round(ratio, 1),
+        "level": level,
+        "queue_before": before,
+        "queue_trend": queue_trend,
+    }
 
 
 def state(ex: Exercise, *, ack: bool = True) -> dict:
@@ -479,8 +619,12 @@ def state(ex: Exercise, *, ack: bool = True) -> dict:
         entry = live(ex, t)
         m = entry.model
         status = m.status()
-        inbox = [inbox_item_view(ex, i, entry.replies.get(i.id, [])) for i in m.inbox()]
-        trend = _trend(entry)
+        inbox = [
+            inbox_item_view(ex, i, entry.replies.get(i.id, []), entry.contacts) for i in m.inbox()
+        ]
+        trend = _trend(entry, t, status["complaints"])
+        gauge = storm_gauge(ex, entry, t, status["complaints"], status["waiting"])
+        last_hour = _sample_at(entry, t - 60.0)
         scores = list(entry.scores)
     if (
         ack
@@ -500,7 +644,9 @@ def state(ex: Exercise, *, ack: bool = True) -> dict:
         "storm": {
             "complaints": status["complaints"],
             "waiting": status["waiting"],
-            "arrivals_this_hour": status["arrivals_this_hour"],
+            # a rolling hour (it used to reset to nothing at each clock hour)
+            "arrivals_this_hour": status["complaints"] - (last_hour or (0, 0))[1],
+            **gauge,
             "mood": None if status["mood"] is None else str(mood(status["mood"])),
             "reps_on_shift": status["reps_on_shift"],
             "crisis": status["crisis"],
@@ -551,6 +697,35 @@ def parse_action(payload) -> tuple[int, str, str, float]:
     return cid, action, text.strip(), remedy
 
 
+def refuse_unpostable(item: InboxItem, text: str) -> None:
+    """Refuse (422) a reply the platform itself would not post: over its hard length limit."""
+    limit = post_limit(item)
+    if limit["hard"] and len(text) > limit["max_chars"]:
+        raise Rejected(
+            422,
+            f"not sent: {len(text)} characters cannot be posted publicly on {item.channel} "
+            f"(at most {limit['max_chars']}). Cut it to the apology, the action and the time.",
+        )
+
+
+def _remember_contact(entry: LiveExercise, complaint: dict, cid: int, minute: float, a) -> None:
+    """Note an answered complaint under its customer, for the customer panel."""
+    author = (complaint or {}).get("author_index")
+    if author is None:
+        return
+    entry.contacts.setdefault(int(author), []).append(
+        {
+            "complaint_id": cid,
+            "min": round(minute, 1),
+            "channel": complaint.get("channel"),
+            "topic": str(complaint.get("topic", "")).replace("_", " "),
+            "action": a.action,
+            "score": round(float(a.score), 1),
+            "reaction": a.reaction,
+        }
+    )
+
+
 def act(ex: Exercise, complaint_id: int, action: str, text: str, remedy: float = 0.0, *, at=None):
     """Answer a complaint now (or at simulation minute ``at``, for bot trainees) and record it.
 
@@ -570,6 +745,13 @@ def act(ex: Exercise, complaint_id: int, action: str, text: str, remedy: float =
         entry = live(ex, t)
         m = entry.model
         item = next((i for i in m.inbox() if i.id == complaint_id), None)
+        if item is None:
+            raise Rejected(
+                409,
+                f"complaint {complaint_id} is not waiting for your reply any more: it is no longer "
+                "in your inbox (the customer gave up, or it was answered), so nothing was sent",
+            )
+        refuse_unpostable(item, text)
         try:
             out = m.act(
                 complaint_id,
@@ -585,36 +767,35 @@ def act(ex: Exercise, complaint_id: int, action: str, text: str, remedy: float =
             who = persona(ex.seed, item.author)
             scored = out.score.as_dict()
             scored.pop("features", None)
-            db.session.add(
-                Action(
-                    exercise_id=ex.id,
-                    seq=ex.n_actions,
-                    sim_min=t,
-                    complaint_id=complaint_id,
-                    action=action,
-                    text=text,
-                    remedy=remedy,
-                    score=out.score.total,
-                    passed=out.score.passed,
-                    criteria=scored,
-                    reaction=out.reaction,
-                    outcome=out.outcome,
-                    first_response=item.sla_left_min is not None,
-                    wait_min=item.waited_min,
-                    sla_min=item.sla_min,
-                    complaint={
-                        "channel": item.channel,
-                        "public": item.public,
-                        "topic": item.topic,
-                        "author": who.name,
-                        "author_index": int(item.author),
-                        "handle": who.handle,
-                        "followers": int(item.followers),
-                        "mood": str(mood(item.anger)),
-                        "text": _opening_text(ex.seed, item, who),
-                    },
-                )
+            row = Action(
+                exercise_id=ex.id,
+                seq=ex.n_actions,
+                sim_min=t,
+                complaint_id=complaint_id,
+                action=action,
+                text=text,
+                remedy=remedy,
+                score=out.score.total,
+                passed=out.score.passed,
+                criteria=scored,
+                reaction=out.reaction,
+                outcome=out.outcome,
+                first_response=item.sla_left_min is not None,
+                wait_min=item.waited_min,
+                sla_min=item.sla_min,
+                complaint={
+                    "channel": item.channel,
+                    "public": item.public,
+                    "topic": item.topic,
+                    "author": who.name,
+                    "author_index": int(item.author),
+                    "handle": who.handle,
+                    "followers": int(item.followers),
+                    "mood": str(mood(item.anger)),
+                    "text": _opening_text(ex.seed, item, who),
+                },
             )
+            db.session.add(row)
             ex.n_actions += 1
             if ex.state == ExerciseState.RUNNING:
                 ex.acked_sim_min = t
@@ -627,9 +808,12 @@ def act(ex: Exercise, complaint_id: int, action: str, text: str, remedy: float =
         entry.n_actions += 1
         entry.replies.setdefault(complaint_id, []).append((t, text))
         entry.scores.append(out.score.total)
+        _remember_contact(entry, row.complaint, complaint_id, t, row)
         entry.debrief = None
     reaction_line = None
-    if out.reaction in REACTIONS:
+    if out.reaction == "told_friends":
+        reaction_line = told_friends_line(who)
+    elif out.reaction in REACTIONS:
         reaction_line = reaction_text(
             ex.seed,
             complaint_id,
@@ -659,3 +843,78 @@ def final_model(ex: Exercise) -> LiveExercise:
     """The finished exercise's model (its storm run to the end)."""
     with cache().lock(ex.id):
         return live(ex, ex.duration_min)
+
+
+# --- The knowledge panel -----------------------------------------------------------------------
+SAFETY_RULES = (
+    "Show care and act now: ask them to stop using the product and arrange a safe collection.",
+    "Never tell a customer it is safe unless someone has checked.",
+    "Do not admit fault or liability in public: that is for the safety team, in private.",
+    "Order numbers and batch codes go in DM, never in a public reply.",
+)
+
+
+def knowledge(ex: Exercise) -> dict:
+    """The scenario's facts a rep should quote: what happened, what to say, the channels' rules.
+
+    Built from the scenario file (its description, incidents and policy), the scorer's topic
+    guides and channel limits, and the exercise's own seat (remedy limit), so what the panel
+    says is what the scorer and the model use.
+    """
+    full = _scenario(ex.scenario_id)
+    window = scenario_of(ex)
+    start = full.info.start
+    incidents = []
+    topics = []
+    for inc in full.incidents:
+        begins = start + timedelta(hours=inc.start_hour)
+        ends = begins + timedelta(hours=inc.duration_hours)
+        guide = topic_guide(inc.topic)
+        if inc.topic not in topics:
+            topics.append(inc.topic)
+        incidents.append(
+            {
+                "name": inc.name.replace("_", " "),
+                "topic": inc.topic.replace("_", " "),
+                "when": f"{begins:%a %H:%M} to {ends:%a %H:%M}",
+                "volume": f"{inc.multiplier:g}× the usual volume" if inc.multiplier > 1 else None,
+                "issue": guide.issue,
+            }
+        )
+    guides = []
+    for topic in topics:
+        g = topic_guide(topic)
+        guides.append(
+            {
+                "topic": topic.replace("_", " "),
+                "issue": g.issue,
+                "next_step": g.next_step,
+                "details": g.details,
+                "team": g.team,
+                "rules": SAFETY_RULES if topic in SAFETY_TOPICS else (),
+            }
+        )
+    channels = []
+    for name in ex.channels:
+        spec = window.channels.get(name)
+        kind = channel_kind(name)
+        public = bool(spec and spec.public)
+        channels.append(
+            {
+                "name": name,
+                "public": public,
+                "sla_min": None if spec is None else spec.sla_min,
+                "max_chars": max_chars(kind, public),
+                "hard": kind in PLATFORM_HARD_LIMIT and public,
+            }
+        )
+    policy = full.policy
+    return {
+        "description": " ".join(full.info.description.split()),
+        "incidents": incidents,
+        "guides": guides,
+        "channels": channels,
+        "remedy_limit": ex.remedy_limit if ex.empowered else 0,
+        "holding_statement": bool(policy.holding_statement and policy.crisis_threshold > 0),
+        "crisis_threshold": policy.crisis_threshold,
+    }

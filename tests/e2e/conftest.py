@@ -21,6 +21,7 @@ from trainer_web.extensions import db
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 PASSWORD = "correct-horse-42"
+DESK_TRAINEES = ("uma", "vic", "walt", "xena", "yuri", "zoe")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -67,6 +68,25 @@ def seeded(tmp_path_factory):
                 duration_min=30.0,
                 start_min=370.0,  # the recall storm is ten minutes old
                 speed=6.0,
+                seed=3,
+            )
+        )
+        # The desk tests (test_desk.py): their own class and trainees, so the flow above and the
+        # desk checks never share an exercise; a fast clock so customers give up within a test.
+        create_user("root", "admin", display_name="Ada Admin", password=PASSWORD)
+        desk = Cohort(name="Desk class", instructor=coach)
+        db.session.add(desk)
+        for username in DESK_TRAINEES:
+            create_user(username, "trainee", password=PASSWORD, cohort=desk)
+        db.session.add(
+            Assignment(
+                cohort=desk,
+                title="Recall desk",
+                scenario_id="product_recall",
+                difficulty="medium",
+                duration_min=120.0,
+                start_min=370.0,
+                speed=60.0,  # one simulated minute a second
                 seed=3,
             )
         )
@@ -118,8 +138,10 @@ def browser():
 def page_for(browser):
     contexts = []
 
-    def make():
-        ctx = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+    def make(width: int = 1440, height: int = 900):
+        ctx = browser.new_context(
+            viewport={"width": width, "height": height}, accept_downloads=True
+        )
         contexts.append(ctx)
         page = ctx.new_page()
         page.set_default_timeout(15_000)
@@ -147,3 +169,17 @@ def sign_in(page, base: str, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("input[type=submit]")
+
+
+def open_desk(page, base: str, username: str) -> None:
+    """Sign in as a desk trainee and start (or continue) the "Recall desk" exercise."""
+    sign_in(page, base, username)
+    page.wait_for_url("**/exercises/")
+    page.click("text=Start")
+    page.wait_for_selector("#inbox li.complaint", timeout=30_000)
+
+
+def desk_state(page, base: str) -> dict:
+    """The exercise's state.json, fetched with the page's own session."""
+    url = page.locator("#exercise").get_attribute("data-state-url")
+    return page.request.get(base + url).json()

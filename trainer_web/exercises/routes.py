@@ -127,6 +127,7 @@ def play(exercise_id: int):
         ex=ex,
         scenario=engine.library().get(ex.scenario_id),
         canned=ex.canned_replies,
+        knowledge=engine.knowledge(ex),
     )
 
 
