@@ -40,6 +40,7 @@ from . import criteria as _criteria
 from . import feedback as _feedback
 from . import gates as _gates
 from . import language as _language
+from . import learned as _learned
 from .context import ReplyContext
 from .gates import FAIL_CAP, SOFT_CAP, Gate, UnsupportedLanguage
 from .phrases import (
@@ -55,7 +56,7 @@ from .phrases import (
     channel_kind,
     topic_guide,
 )
-from .reading import MAX_ANALYSED_CHARS, normalise, read
+from .reading import MAX_ANALYSED_CHARS, Reading, normalise, read
 
 DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
     {
@@ -188,23 +189,20 @@ def _half(x: float) -> float:
     return round(x / POINT_STEP) * POINT_STEP
 
 
-def score_reply(
-    text: str, ctx: ReplyContext, weights: Mapping[str, float] | None = None
-) -> ScoreResult:
-    """Score ``text`` as a reply to the complaint in ``ctx`` (pure and deterministic).
+def _line(*parts: str) -> str:
+    return " ".join(p.strip() for p in parts if p.strip())
 
-    Returns the total (0–100, in half points), whether it passes (≥ :data:`PASS_MARK` with no
-    gate), the gate that capped it, one :class:`CriterionResult` per criterion (points, feedback,
-    an example line when points were lost), one better reply, and the :class:`ReplyFeatures` the
-    model reacts to. Without a gate the points add up to the total. Raises ``ValueError`` for an
-    empty reply and invalid ``weights`` (see :func:`validate_weights`), and
-    :class:`UnsupportedLanguage` (a ``ValueError``) for a reply in a language it cannot read.
-    """
+
+def rule_reading(
+    text: str, ctx: ReplyContext
+) -> tuple[Reading, Gate | None, dict[str, _criteria.Judgement]]:
+    """What the rules alone make of ``text``: the reading, the gate it hits (or None) and each
+    criterion's judgement with its share clamped to 0..1 (before the learned correction).
+    Raises like :func:`score_reply`."""
     if not isinstance(text, str):
         raise TypeError(f"reply text must be a str, got {type(text).__name__}")
     if not text.strip():
         raise ValueError("the reply is empty: write something to the customer")
-    w = validate_weights(weights)
     sample = text[:MAX_ANALYSED_CHARS]
     reply_lang = _language.detect(sample)
     complaint_lang = ctx.language or _language.detect(ctx.complaint_text[:MAX_ANALYSED_CHARS])
@@ -216,18 +214,49 @@ def score_reply(
         raise UnsupportedLanguage(reply_lang)
     r = read(text, ctx, reply_lang, complaint_lang)
     gate = _gates.check(r, ctx)
-    results = []
+    judgements = {}
     for key, judge in _criteria.CRITERIA.items():
         j = judge(r, ctx)
-        points = _half(w[key] * min(1.0, max(0.0, j.share)))
+        judgements[key] = _criteria.Judgement(min(1.0, max(0.0, j.share)), j.feedback)
+    return r, gate, judgements
+
+
+def score_reply(
+    text: str,
+    ctx: ReplyContext,
+    weights: Mapping[str, float] | None = None,
+    *,
+    calibrated: bool = True,
+) -> ScoreResult:
+    """Score ``text`` as a reply to the complaint in ``ctx`` (pure and deterministic).
+
+    Returns the total (0–100, in half points), whether it passes (≥ :data:`PASS_MARK` with no
+    gate), the gate that capped it, one :class:`CriterionResult` per criterion (points, feedback,
+    an example line when points were lost), one better reply, and the :class:`ReplyFeatures` the
+    model reacts to. Without a gate the points add up to the total. Each criterion's share is the
+    rules' reading corrected by the learned layer (:mod:`.learned`, bounded, per criterion);
+    ``calibrated=False`` gives the rules alone. Raises ``ValueError`` for an
+    empty reply and invalid ``weights`` (see :func:`validate_weights`), and
+    :class:`UnsupportedLanguage` (a ``ValueError``) for a reply in a language it cannot read.
+    """
+    w = validate_weights(weights)
+    r, gate, judgements = rule_reading(text, ctx)
+    rule_shares = {k: j.share for k, j in judgements.items()}
+    shares = _learned.adjust(r, ctx, rule_shares) if calibrated else rule_shares
+    results = []
+    for key, j in judgements.items():
+        points = _half(w[key] * shares[key])
         full = points >= w[key] - 1e-9
+        feedback = j.feedback
+        if not full and _half(w[key] * rule_shares[key]) >= w[key] - 1e-9:
+            feedback = _line(feedback, _feedback.calibration_note(key))
         results.append(
             CriterionResult(
                 key,
                 CRITERION_LABELS[key],
                 w[key],
                 points,
-                j.feedback,
+                feedback,
                 "" if full else _feedback.example(key, ctx),
             )
         )
@@ -288,6 +317,7 @@ __all__ = [
     "UnsupportedLanguage",
     "channel_kind",
     "normalise",
+    "rule_reading",
     "score_reply",
     "topic_guide",
     "validate_weights",
