@@ -363,7 +363,7 @@ def test_learned_layer_moves_each_criterion_a_bounded_step_and_gates_still_cap()
             rules = score_reply(case["reply"], context, calibrated=False)
         except UnsupportedLanguage:
             continue
-        layer = score_reply(case["reply"], context)
+        layer = score_reply(case["reply"], context, calibrated=True)
         assert layer.gate == rules.gate
         if layer.gate is not None:
             assert layer.total <= layer.gate.cap and not layer.passed
@@ -380,7 +380,7 @@ def test_learned_layer_agrees_with_the_experts_better_than_the_rules_on_dev():
     fall behind the rules it corrects."""
     cases = corpus.load("dev")
     rules = corpus.agreement(cases, functools.partial(score_reply, calibrated=False))
-    layer = corpus.agreement(cases)
+    layer = corpus.agreement(cases, functools.partial(score_reply, calibrated=True))
     assert layer.pass_agreement >= rules.pass_agreement + 0.03, (rules, layer)
     assert layer.spearman >= rules.spearman - 0.01 and layer.mean_abs_error < rules.mean_abs_error
     assert layer.poor_passed == 0.0 and layer.excellent_passed >= 0.9
@@ -388,20 +388,52 @@ def test_learned_layer_agrees_with_the_experts_better_than_the_rules_on_dev():
 
 def test_reply_to_no_stated_complaint_is_judged_by_the_rules_alone():
     c = ctx(complaint_text="")
-    assert (
-        score_reply(EXCELLENT, c).as_dict() == score_reply(EXCELLENT, c, calibrated=False).as_dict()
-    )
+    rules = score_reply(EXCELLENT, c, calibrated=False).as_dict()
+    assert score_reply(EXCELLENT, c, calibrated=True).as_dict() == rules
+
+
+@pytest.mark.parametrize("name", GAMED)
+def test_gamed_replies_never_pass_with_the_learned_layer(name):
+    r = score_reply(GAMED[name], PRIYA, calibrated=True)
+    assert not r.passed and r.total < PASS_MARK, (name, r.as_dict())
+
+
+def test_one_template_never_passes_with_the_learned_layer():
+    names = ["Ana Lima", "Ben Cole", "Chen Wei", "Dara Ode", "Eli Roth"]
+    for i, ((topic, text), name) in enumerate(itertools.product(COMPLAINTS, names)):
+        if i >= 20:
+            break
+        c = ctx(topic=topic, complaint_text=text, customer_name=name, customer_handle="")
+        r = score_reply(TEMPLATE.format(name=name.split()[0]), c, calibrated=True)
+        assert not r.passed, (topic, name, r.as_dict())
+
+
+@settings(max_examples=1000, deadline=None, derandomize=True)
+@given(
+    st.lists(st.sampled_from(STUFFING_POOL), min_size=6, max_size=40),
+    st.sampled_from([" ", ", ", ". ", "! "]),
+)
+def test_stuffed_replies_never_pass_with_the_learned_layer(words, sep):
+    text = sep.join(words)
+    r = score_reply(text, PRIYA, calibrated=True)
+    assert not r.passed, (text, r.as_dict())
+
+
+def test_excellent_reply_in_unusual_words_passes_with_the_learned_layer():
+    r = score_reply(EXCELLENT, PRIYA, calibrated=True)
+    assert r.passed and r.gate is None, r.as_dict()
 
 
 def test_same_score_in_a_fresh_process():
     code = (
         "import json, sys; sys.path.insert(0, 'tests'); from test_scoring import EXCELLENT, PRIYA;"
-        "from sim.scoring import score_reply; print(json.dumps(score_reply(EXCELLENT, PRIYA)"
-        ".as_dict(), sort_keys=True))"
+        "from sim.scoring import score_reply; print(json.dumps(score_reply(EXCELLENT, PRIYA, "
+        "calibrated=True).as_dict(), sort_keys=True))"
     )
     root = Path(__file__).resolve().parent.parent
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
     ).stdout
-    here = json.loads(json.dumps(score_reply(EXCELLENT, PRIYA).as_dict(), sort_keys=True))
+    here = score_reply(EXCELLENT, PRIYA, calibrated=True).as_dict()
+    here = json.loads(json.dumps(here, sort_keys=True))
     assert json.loads(out) == here
