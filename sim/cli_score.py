@@ -128,9 +128,13 @@ def _context(where: str, row: dict[str, Any]):
     )
 
 
-def score_rows(path: Path) -> list[dict[str, Any]]:
-    """Every row of ``path`` scored, in input order (:class:`RowError` on the first bad row)."""
-    from .scoring import UnsupportedLanguage, score_reply
+def score_rows(path: Path, *, calibrated: bool | None = None) -> list[dict[str, Any]]:
+    """Every row of ``path`` scored, in input order (:class:`RowError` on the first bad row).
+    ``calibrated`` applies the learned layer (None: the scorer's default)."""
+    from .scoring import CALIBRATED_BY_DEFAULT, UnsupportedLanguage, score_reply
+
+    if calibrated is None:
+        calibrated = CALIBRATED_BY_DEFAULT
 
     prepared = [(where, row, _context(where, row)) for where, row in _rows(path)]
     if not prepared:
@@ -138,7 +142,7 @@ def score_rows(path: Path) -> list[dict[str, Any]]:
     out = []
     for where, row, ctx in prepared:
         try:
-            result = score_reply(row["reply"], ctx)
+            result = score_reply(row["reply"], ctx, calibrated=calibrated)
         except UnsupportedLanguage as e:
             out.append({"row": where, "id": row.get("id"), "score": None, "passed": None,
                         "gate": "unsupported_language", "gate_reason": str(e), "criteria": {},
@@ -181,7 +185,13 @@ def _flat(r: dict[str, Any]) -> dict[str, Any]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the scores to a .csv or .parquet file (one row per reply, feedback included).",
 )
-def score_cmd(file: Path, as_json: bool, out: Path | None) -> None:
+@click.option(
+    "--calibrated/--rules-only",
+    default=None,
+    help="Apply the learned per-criterion layer fitted on team leads' marks, or the rules alone "
+    "(default: the scorer's default, currently the rules alone).",
+)
+def score_cmd(file: Path, as_json: bool, out: Path | None, calibrated: bool | None) -> None:
     """Score customer-care replies in FILE (JSONL or CSV), one reply a row.
 
     Each row needs complaint, reply, channel and public (true/false); optional: customer_name,
@@ -198,7 +208,7 @@ def score_cmd(file: Path, as_json: bool, out: Path | None) -> None:
         err.print(f"--out {out}: use a .csv or .parquet file", markup=False)
         sys.exit(EXIT_BAD_INPUT)
     try:
-        results = score_rows(file)
+        results = score_rows(file, calibrated=calibrated)
     except RowError as e:
         err.print(str(e), markup=False)
         sys.exit(EXIT_BAD_INPUT)

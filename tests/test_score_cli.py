@@ -93,3 +93,22 @@ def test_unsupported_language_is_reported_not_scored(tmp_path):
     assert res.exit_code == 0
     [r] = json.loads(res.output)
     assert r["score"] is None and r["gate"] == "unsupported_language"
+
+
+def test_calibrated_applies_the_learned_layer_and_keeps_the_gates(tmp_path):
+    from sim.scoring import ReplyContext, score_reply
+
+    f = write_jsonl(tmp_path / "t.jsonl", ROWS)
+    runs = {}
+    for flag in ("--calibrated", "--rules-only"):
+        res = CliRunner().invoke(main, ["score", str(f), "--json", flag])
+        assert res.exit_code == 0, res.output
+        runs[flag] = json.loads(res.output)
+    good = ReplyContext(channel="twitter", public=True, customer_name="Priya Shah",
+                        customer_handle="", topic="delivery", complaint_text=ROWS[0]["complaint"],
+                        anger=0.5, wait_min=0.0, sla_min=float("inf"))  # fmt: skip
+    for flag, calibrated in (("--calibrated", True), ("--rules-only", False)):
+        expected = score_reply(ROWS[0]["reply"], good, calibrated=calibrated)
+        assert runs[flag][0]["score"] == expected.total
+        assert runs[flag][1]["gate"] == "stuffing" and not runs[flag][1]["passed"]
+    assert runs["--calibrated"][0]["criteria"] != runs["--rules-only"][0]["criteria"]

@@ -165,3 +165,28 @@ def example(key: str, ctx: ReplyContext) -> str:
             return f"I've sent you a DM; please share your {g.details} there, never here."
         return f"Could you send me your {g.details} so I can {g.next_step}?"
     return "Keep it short, calm and in your own words, and answer within the target time."
+
+
+# Said when the rules found nothing missing in a criterion but the learned layer (calibrated on
+# team leads' marks) still takes points off: what team leads mark down in replies like this one.
+CALIBRATION_NOTES: Mapping[str, str] = MappingProxyType(
+    {
+        "resolution": "Still, team leads take a little off replies like this: make the next "
+        "step concrete enough that the customer could check it (what, by whom, by when).",
+        "empathy": "Still, team leads take a little off replies like this: let the "
+        "acknowledgement name what this cost the customer, in their terms.",
+        "personalization": "Still, team leads take a little off replies like this: pick up more "
+        "of this customer's own details so it could only be written to them.",
+        "ownership": "Still, team leads take a little off replies like this: tie the "
+        "\u201cI'll\u201d to a specific fix and a time.",
+        "channel_fit": "Still, team leads take a little off replies like this: keep in public "
+        "only what belongs there and take account details to a private message.",
+        "basics": "Still, team leads take a little off replies like this: keep it tight and "
+        "in your own words; read it aloud before sending.",
+    }
+)
+
+
+def calibration_note(key: str) -> str:
+    """Why a criterion the rules found complete still lost points (one plain line)."""
+    return CALIBRATION_NOTES[key]
