@@ -11,12 +11,167 @@ from .extensions import db
 from .models import Cohort, Role, User
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
-MIN_PASSWORD = 8
+MIN_PASSWORD = 12
+MAX_PASSWORD = 256
 MAX_IMPORT_ROWS = 500
 
 
 class AccountError(ValueError):
     """A username or password that cannot be used (the message says why)."""
+
+
+# The passwords and words that top every breach list (and this app's own name), which a
+# guesser tries first: refused on their own or padded with digits and symbols ("Password123!").
+COMMON_WORDS = frozenset(
+    [
+        "password",
+        "passw0rd",
+        "p@ssword",
+        "p@ssw0rd",
+        "passwort",
+        "motdepasse",
+        "contrasena",
+        "wachtwoord",
+        "qwerty",
+        "qwertyuiop",
+        "qwertz",
+        "azerty",
+        "asdfgh",
+        "asdfghjkl",
+        "zxcvbn",
+        "zxcvbnm",
+        "letmein",
+        "welcome",
+        "iloveyou",
+        "admin",
+        "administrator",
+        "root",
+        "user",
+        "login",
+        "guest",
+        "changeme",
+        "default",
+        "secret",
+        "master",
+        "monkey",
+        "dragon",
+        "shadow",
+        "sunshine",
+        "princess",
+        "football",
+        "baseball",
+        "basketball",
+        "soccer",
+        "hockey",
+        "superman",
+        "batman",
+        "trustno1",
+        "whatever",
+        "freedom",
+        "starwars",
+        "pokemon",
+        "michael",
+        "jennifer",
+        "jordan",
+        "hunter",
+        "killer",
+        "charlie",
+        "summer",
+        "winter",
+        "spring",
+        "autumn",
+        "abc",
+        "abcdef",
+        "abcdefgh",
+        "abcdefghijkl",
+        "abc123",
+        "test",
+        "testing",
+        "training",
+        "trainer",
+        "trainee",
+        "instructor",
+        "student",
+        "teacher",
+        "school",
+        "stormdesk",
+        "storm",
+        "complaint",
+        "customer",
+        "service",
+        "support",
+        "helpdesk",
+        "company",
+        "office",
+        "computer",
+        "internet",
+        "google",
+        "facebook",
+        "twitter",
+        "instagram",
+        "linkedin",
+        "microsoft",
+        "apple",
+        "samsung",
+        "london",
+        "paris",
+        "berlin",
+        "hello",
+        "hellohello",
+        "lovely",
+        "loveyou",
+        "matrix",
+        "mustang",
+        "ninja",
+        "pepper",
+        "flower",
+        "cheese",
+        "chocolate",
+        "cookie",
+        "access",
+        "access14",
+        "solo",
+    ]
+)
+
+
+def _breach_core(password: str) -> str:
+    """The password without the digits, symbols and spaces people pad common words with."""
+    return re.sub(r"[^a-z]", "", password.casefold().replace("@", "a").replace("0", "o"))
+
+
+def check_password_policy(password: str) -> None:
+    """Refuse a password a guesser would try early: short, huge, blank, common or repetitive.
+
+    The one policy for the sign-up forms, the account page and ``stormdesk trainer create-user``.
+    """
+    if not password or not password.strip():
+        raise AccountError("the password is empty or only spaces")
+    if len(password) > MAX_PASSWORD:
+        raise AccountError(f"the password must have at most {MAX_PASSWORD} characters")
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in password):
+        raise AccountError("the password must not contain control characters")
+    core = _breach_core(password)
+    if core in COMMON_WORDS or password.casefold() in COMMON_WORDS:
+        raise AccountError("that password is on the lists of common passwords; choose another")
+    if len(set(password.casefold())) < 5:
+        raise AccountError("the password repeats too few characters; a few words work well")
+    if password.isdigit() or core in {"abcdefghijklmnopqrstuvwxyz"[:n] for n in range(3, 27)}:
+        raise AccountError("the password is a simple sequence; a few words work well")
+
+
+def clean_name(value: str, field: str) -> str:
+    """A person's name without surrounding spaces; control and bidi characters refused."""
+    from .security import BIDI_CONTROLS, CONTROL_CHARS
+
+    value = (value or "").strip()
+    if CONTROL_CHARS.search(value) or "\t" in value or "\n" in value or "\r" in value:
+        raise AccountError(f"{field} {value[:40]!r}: contains a control character")
+    if BIDI_CONTROLS.search(value):
+        raise AccountError(f"{field} {value[:40]!r}: contains a text-direction control character")
+    return value
 
 
 def new_password() -> str:
@@ -38,14 +193,14 @@ def create_user(
         raise AccountError(
             f"username {username[:70]!r}: 2–64 letters, digits, dots, dashes or underscores"
         )
+    display_name = clean_name(display_name, "display name")
     if role not in tuple(Role):
         raise AccountError(f"role must be one of {', '.join(Role)}")
     if db.session.execute(db.select(User.id).filter_by(username=username)).first():
         raise AccountError(f"username {username!r} is taken")
-    password = password or new_password()
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
-    user = User(username=username, role=role, display_name=display_name.strip()[:120])
+    password = new_password() if password is None else password
+    check_password_policy(password)
+    user = User(username=username, role=role, display_name=display_name[:120])
     user.set_password(password)
     if cohort is not None:
         user.cohort = cohort
