@@ -135,9 +135,12 @@ COMMON_WORDS = frozenset(
 )
 
 
-def _breach_core(password: str) -> str:
-    """The password without the digits, symbols and spaces people pad common words with."""
-    return re.sub(r"[^a-z]", "", password.casefold().replace("@", "a").replace("0", "o"))
+def _breach_cores(password: str) -> set[str]:
+    """The password without the digits, symbols and spaces people pad common words with
+    (read as is, and with the usual look-alike swaps: ``p@ssw0rd`` → ``password``)."""
+    low = password.casefold()
+    swapped = low.translate(str.maketrans("@401!3$5", "aaoiiess"))
+    return {re.sub(r"[^a-z]", "", low), re.sub(r"[^a-z]", "", swapped)}
 
 
 def check_password_policy(password: str) -> None:
@@ -153,12 +156,12 @@ def check_password_policy(password: str) -> None:
         raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in password):
         raise AccountError("the password must not contain control characters")
-    core = _breach_core(password)
-    if core in COMMON_WORDS or password.casefold() in COMMON_WORDS:
+    cores = _breach_cores(password)
+    if cores & COMMON_WORDS or password.casefold() in COMMON_WORDS:
         raise AccountError("that password is on the lists of common passwords; choose another")
     if len(set(password.casefold())) < 5:
         raise AccountError("the password repeats too few characters; a few words work well")
-    if password.isdigit() or core in {"abcdefghijklmnopqrstuvwxyz"[:n] for n in range(3, 27)}:
+    if password.isdigit() or cores & {"abcdefghijklmnopqrstuvwxyz"[:n] for n in range(3, 27)}:
         raise AccountError("the password is a simple sequence; a few words work well")
 
 
@@ -175,8 +178,14 @@ def clean_name(value: str, field: str) -> str:
 
 
 def new_password() -> str:
-    """A password to hand to a trainee once: 12 characters, easy to type."""
-    return secrets.token_urlsafe(9)
+    """A password to hand to a trainee once: 12 characters, easy to type, within the policy."""
+    while True:
+        password = secrets.token_urlsafe(9)
+        try:
+            check_password_policy(password)
+        except AccountError:  # astronomically rare (e.g. a common word spelt by chance)
+            continue
+        return password
 
 
 def create_user(

@@ -36,6 +36,20 @@ def database_url(instance: Path) -> str:
         url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme not in ("sqlite", "sqlite+pysqlite", "postgresql+psycopg"):
+        shown = scheme or url.split(":", 1)[0][:20]
+        raise ValueError(
+            f"DATABASE_URL: {shown!r} is not a database the trainer supports; use "
+            "sqlite:///path/to/file.sqlite or postgresql://user:password@host:port/database"
+        )
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        make_url(url)
+    except (ArgumentError, ValueError) as e:
+        raise ValueError(f"DATABASE_URL is not a valid database URL: {e}") from None
     return url
 
 
