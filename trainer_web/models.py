@@ -26,6 +26,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def hash_password(password: str) -> str:
+    """The stored form of a password (scrypt; slow on purpose: hash outside transactions)."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return generate_password_hash(password, method=method)
+
+
 class Role(enum.StrEnum):
     TRAINEE = "trainee"
     INSTRUCTOR = "instructor"
@@ -75,8 +81,7 @@ class User(UserMixin, db.Model):
     cohort: Mapped[Cohort | None] = relationship(back_populates="trainees", foreign_keys=cohort_id)
 
     def set_password(self, password: str) -> None:
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-        self.password_hash = generate_password_hash(password, method=method)
+        self.password_hash = hash_password(password)
         self.end_sessions()
 
     def end_sessions(self) -> None:
