@@ -9,6 +9,10 @@ poll and reply is not a refusal) and, on SQLite, the longest wait for the write 
 probe that writes every 100 ms: the import must never hold the lock for more than a moment.
 
 Targets (issue 13): 500 rows while 10 trainees play, 0 refused replies, p95 < 200 ms.
+Measured 2026-11-30 on a shared 2-core machine (load 3–7 from other jobs), SQLite: the import
+took 135 s (500 scrypt hashes at the lowest CPU priority); 1706 player requests during it,
+344 of them replies, 0 refused; p50 24 ms, p95 93 ms, max 664 ms; the longest wait for the
+write lock 245 ms. Before the fix: 80 of 83 requests refused with 503 during a 500-row import.
 
     python -m benchmarks.bench_import [--rows 500] [--trainees 10]
 """
