@@ -73,6 +73,11 @@ MAX_REPS_PER_SHIFT = 100_000
 MAX_CONCURRENCY = 1_000
 MAX_SIGMA = 5.0  # lognormal spread; e^5 ≈ 150× between median and one sigma up is already wild
 MAX_CSV_PROBLEMS = 20  # a broken forecast file reports its first problems, not thousands
+# Arrival rates: every complaint of a run is drawn up front, so the rates bound the memory a run
+# needs. Ten million an hour is ~1000× the worst storm on record for one brand; the expected
+# total over the run must also stay within ``scenario.max_complaints`` (checked across tables).
+MAX_RATE_PER_HOUR = 10_000_000.0
+MAX_MULTIPLIER = 10_000.0
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 # Channels that are public by default (anyone can see the complaint and pile on).
@@ -538,6 +543,7 @@ class Arrivals(_Strict):
 
     base_per_hour: float = Field(
         ge=0,
+        le=MAX_RATE_PER_HOUR,
         description="Average new complaints per hour over a week, all channels (required; not "
         "used when forecast_csv is given).",
     )
@@ -589,6 +595,7 @@ class Incident(_Strict):
     duration_hours: float = Field(gt=0, description="How long it lasts, hours (required).")
     multiplier: float = Field(
         ge=0,
+        le=MAX_MULTIPLIER,
         description="Arrival rate during the incident = baseline × multiplier (required; < 1 "
         "damps the baseline).",
     )
@@ -1404,7 +1411,14 @@ def _read_forecast(text: str, file: str) -> tuple[tuple[float, ...] | None, list
                 )  # fmt: skip
             expected_hour = (hour if hour is not None else expected_hour) + 1
             volume = _csv_number(cells["per_hour"], float, file, where, "per_hour", row_problems)
-            if volume is not None:
+            if volume is not None and not 0 <= volume <= MAX_RATE_PER_HOUR:
+                row_problems.append(
+                    Problem(
+                        file, f"{where}: per_hour", volume,
+                        f"must be between 0 and {_num(MAX_RATE_PER_HOUR)} complaints an hour",
+                    )
+                )  # fmt: skip
+            elif volume is not None:
                 values.append(volume)
             if len(problems) + len(row_problems) > MAX_CSV_PROBLEMS:
                 extra += len(row_problems)
@@ -1460,6 +1474,44 @@ def _check_channel_refs(
                 cid,
                 f"is not a channel of this scenario ({hint + ' ' if hint else ''}known: {listing})",
             )
+
+
+def expected_arrivals(info, arrivals, incidents) -> float:
+    """Roughly how many new complaints a run draws (before pile-ons): the profiles average 1
+    over a week, so the baseline brings ``base × hours``; an incident adds ``base × (m − 1) ×
+    its hours`` at its peak hour at most (the busiest profile hour is < 4× the mean)."""
+    hours = info.duration_hours
+    if arrivals.forecast is not None:
+        baseline = math.fsum(arrivals.forecast[: math.ceil(hours)])
+        base = max(arrivals.forecast[: math.ceil(hours)], default=0.0)
+    else:
+        baseline = arrivals.base_per_hour * hours
+        base = arrivals.base_per_hour * 4
+    extra = math.fsum(
+        base * (inc.multiplier - 1.0) * max(0.0, min(inc.duration_hours, hours - inc.start_hour))
+        for inc in incidents
+        if inc.multiplier > 1.0
+    )
+    return baseline + extra
+
+
+def _check_expected_volume(check, info, arrivals, incidents) -> None:
+    """Refuse, before anything is allocated, a run whose arrivals alone pass max_complaints."""
+    if info is None or arrivals is None:
+        return
+    expected = expected_arrivals(info, arrivals, incidents)
+    cap = info.max_complaints
+    if expected <= cap:
+        return
+    field = ["arrivals", "forecast_csv" if arrivals.forecast is not None else "base_per_hour"]
+    value = arrivals.forecast_csv if arrivals.forecast is not None else arrivals.base_per_hour
+    check.add(
+        field,
+        value,
+        f"would draw about {expected:.3g} complaints in {_num(info.duration_hours)} hours, more "
+        f"than scenario.max_complaints = {cap:_} (the cap on complaints per run; at most "
+        "1_000_000_000): lower the rate or the incidents' multipliers, or raise max_complaints",
+    )
 
 
 def _validate_document(
@@ -1519,6 +1571,8 @@ def _validate_document(
             resolved = str(((base_dir or Path()) / arrivals.forecast_csv).resolve())
             arrivals = arrivals.model_copy(update={"forecast_csv": resolved})
             arrivals._forecast = forecast
+    if not check.problems:
+        _check_expected_volume(check, info, arrivals, [inc for _, inc in incidents])
     if check.problems:
         raise ScenarioError(check.problems)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import threading
+import unicodedata
 from datetime import datetime
 
 from flask import url_for
@@ -114,7 +115,8 @@ def results_table(cohort: Cohort, assignment: Assignment | None = None) -> list[
 
 def _cell(v) -> str:
     s = "" if v is None else (f"{v:.3f}" if isinstance(v, float) else str(v))
-    return "'" + s if s.startswith(CSV_FORMULA_START) else s
+    # Full-width "＝", "＋"… start formulas too in some spreadsheets: compare the NFKC form.
+    return "'" + s if unicodedata.normalize("NFKC", s[:1]).startswith(CSV_FORMULA_START) else s
 
 
 def results_csv(cohort: Cohort, criteria: list[str], assignment: Assignment | None = None) -> str:

@@ -12,7 +12,39 @@ import click
 from . import create_app
 
 
-@click.group(help="The trainer web app: database, accounts, demo cohort, server.")
+def _database_problem(e: Exception) -> str:
+    """One line for a database that cannot be used: which, and the driver's own first line."""
+    from sqlalchemy.exc import ArgumentError, DBAPIError
+
+    if isinstance(e, ArgumentError):
+        return (
+            f"DATABASE_URL is not usable: {str(e).splitlines()[0]} "
+            "(expected sqlite:///path/file.sqlite or postgresql://user:pass@host/db)"
+        )
+    detail = str(e.orig if isinstance(e, DBAPIError) and e.orig is not None else e)
+    detail = (detail.strip().splitlines() or [type(e).__name__])[0]
+    return f"the database cannot be used: {detail}"
+
+
+class _TrainerGroup(click.Group):
+    """Turns a bad setting or an unreachable or corrupt database into one clear line."""
+
+    def invoke(self, ctx: click.Context):
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            return super().invoke(ctx)
+        except SQLAlchemyError as e:
+            url = ctx.meta.get("database_url")
+            where = f" ({url})" if url else ""
+            raise click.ClickException(_database_problem(e) + where) from None
+        except ValueError as e:  # a malformed setting, e.g. TRAINER_PROXY_HOPS
+            raise click.ClickException(str(e)) from None
+
+
+@click.group(
+    cls=_TrainerGroup, help="The trainer web app: database, accounts, demo cohort, server."
+)
 @click.option(
     "--instance-path",
     envvar="TRAINER_INSTANCE_PATH",
@@ -27,7 +59,9 @@ def trainer(ctx: click.Context, instance_path: str | None) -> None:
 
 def _make_app(ctx: click.Context):
     if ctx.meta.get("app") is None:
-        ctx.meta["app"] = create_app(instance_path=ctx.meta.get("instance_path"))
+        app = create_app(instance_path=ctx.meta.get("instance_path"))
+        ctx.meta["app"] = app
+        ctx.meta["database_url"] = _safe_url(app.config["SQLALCHEMY_DATABASE_URI"])
     return ctx.meta["app"]
 
 
@@ -67,8 +101,14 @@ def create_user(ctx, name: str, role: str, display_name: str, password_stdin: bo
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise click.ClickException("no password on standard input (one line expected)")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:  # the same policy as the web forms, before anything is opened
+        accounts.check_password_policy(password)
+    except accounts.AccountError as e:
+        raise click.ClickException(str(e)) from None
     app = _make_app(ctx)
     with app.app_context():
         try:
@@ -99,15 +139,53 @@ def demo_cohort(ctx, trainees: int, seed: int) -> None:
         click.echo(f"  {role:<10} {username:<24} {password}")
 
 
+def _check_database(app) -> None:
+    """Fail now, in one line, if the database is unreachable, corrupt or not initialised."""
+    from sqlalchemy import inspect
+
+    from .extensions import db
+
+    with app.app_context(), db.engine.connect() as conn:
+        if not inspect(conn).has_table("user"):
+            raise click.ClickException(
+                "the database has no trainer tables yet: run `stormdesk trainer init-db`"
+            )
+
+
 @trainer.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=16, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=16, show_default=True, type=click.IntRange(1, 256))
+@click.option(
+    "--proxy-hops",
+    type=click.IntRange(0, 10),
+    default=None,
+    help="How many reverse proxies (e.g. the TLS proxy) sit in front of the trainer and add "
+    "X-Forwarded-For; 0 when browsers connect directly. Default: TRAINER_PROXY_HOPS, else 0. "
+    "Sign-in throttling counts per client address, so set this behind a proxy.",
+)
 @click.pass_context
-def serve(ctx, host: str, port: int, threads: int) -> None:
+def serve(ctx, host: str, port: int, threads: int, proxy_hops: int | None) -> None:
     """Serve the trainer with waitress (one process, threads; see docs/trainer.md)."""
-    from waitress import serve as waitress_serve
+    from waitress import create_server
+
+    from .security import trust_proxies
 
     app = _make_app(ctx)
-    click.echo(f"Stormdesk trainer on http://{host}:{port}/  (Ctrl+C stops it)")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="stormdesk")
+    if proxy_hops is not None:
+        trust_proxies(app, proxy_hops)
+    _check_database(app)
+    try:
+        server = create_server(app, host=host, port=port, threads=threads, ident="stormdesk")
+    except (OSError, ValueError) as e:  # unknown host, address not on this machine, port in use
+        reason = (e.strerror if isinstance(e, OSError) else None) or str(e)
+        raise click.ClickException(f"cannot listen on {host}:{port}: {reason}") from None
+    hops = app.config.get("PROXY_HOPS", 0)
+    behind = f", trusting {hops} proxy hop(s)" if hops else ""
+    click.echo(f"Stormdesk trainer on http://{host}:{port}/{behind}  (Ctrl+C stops it)")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()

@@ -36,7 +36,28 @@ def database_url(instance: Path) -> str:
         url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme not in ("sqlite", "sqlite+pysqlite", "postgresql+psycopg"):
+        shown = scheme or url.split(":", 1)[0][:20]
+        raise ValueError(
+            f"DATABASE_URL: {shown!r} is not a database the trainer supports; use "
+            "sqlite:///path/to/file.sqlite or postgresql://user:password@host:port/database"
+        )
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        make_url(url)
+    except (ArgumentError, ValueError) as e:
+        raise ValueError(f"DATABASE_URL is not a valid database URL: {e}") from None
     return url
+
+
+def proxy_hops() -> int:
+    raw = os.environ.get("TRAINER_PROXY_HOPS", "0").strip() or "0"
+    if not raw.isdigit() or int(raw) > 10:
+        raise ValueError(f"TRAINER_PROXY_HOPS={raw!r}: a whole number of proxies from 0 to 10")
+    return int(raw)
 
 
 def from_environment(instance: Path) -> dict:
@@ -55,8 +76,16 @@ def from_environment(instance: Path) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": https,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        # Sign-in throttling (see security.py): free failures, then a doubling wait up to a cap,
+        # per (name, address) pair and, more leniently, per address; forgotten after the window.
         "LOGIN_FAILURES_ALLOWED": 5,
-        "LOGIN_FAILURE_WINDOW_S": 300,
+        "LOGIN_BACKOFF_MAX_S": 300,
+        "LOGIN_ADDRESS_FAILURES_ALLOWED": 20,
+        "LOGIN_ADDRESS_BACKOFF_MAX_S": 30,
+        "LOGIN_FAILURE_WINDOW_S": 900,
+        # How many reverse proxies in front of the trainer to believe (X-Forwarded-For/-Proto);
+        # 0 when browsers connect directly. ``serve --proxy-hops`` sets it too.
+        "PROXY_HOPS": proxy_hops(),
         "MODEL_CACHE_SIZE": 64,
         "PASSWORD_HASH_METHOD": "scrypt",  # werkzeug's default; tests use a cheaper one
     }

@@ -46,7 +46,12 @@ def _http(e: HTTPException):
     message = messages.get(e.code, e.description)
     if e.description and e.description != type(e).description:
         message = e.description  # a view's own explanation (abort(400, "…"))
-    return error_response(e.code or 500, e.name, message)
+    body, status = error_response(e.code or 500, e.name, message)
+    response = make_response(body, status)
+    retry_after = getattr(e, "retry_after", None)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def _csrf(e: CSRFError):

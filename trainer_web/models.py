@@ -26,6 +26,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def hash_password(password: str) -> str:
+    """The stored form of a password (scrypt; slow on purpose: hash outside transactions)."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return generate_password_hash(password, method=method)
+
+
 class Role(enum.StrEnum):
     TRAINEE = "trainee"
     INSTRUCTOR = "instructor"
@@ -60,7 +66,9 @@ class User(UserMixin, db.Model):
     display_name: Mapped[str] = mapped_column(String(120), default="")
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(16), default=Role.TRAINEE)
-    # Rotated on every password change, so that old sessions stop working.
+    # The per-user session version: every session and remember-me cookie carries it, and the
+    # user loader checks it on each request. Rotated at sign-out, "sign out everywhere" and
+    # every password change, so that copies of old cookies stop working server-side.
     session_token: Mapped[str] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     # use_alter: users and cohorts refer to each other (a cohort has an instructor).
@@ -73,8 +81,11 @@ class User(UserMixin, db.Model):
     cohort: Mapped[Cohort | None] = relationship(back_populates="trainees", foreign_keys=cohort_id)
 
     def set_password(self, password: str) -> None:
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-        self.password_hash = generate_password_hash(password, method=method)
+        self.password_hash = hash_password(password)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """Invalidate every session and remember-me cookie issued so far (not committed)."""
         self.session_token = secrets.token_hex(24)
 
     def check_password(self, password: str) -> bool:

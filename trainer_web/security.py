@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import re
+import secrets
 from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlsplit
@@ -10,6 +13,9 @@ from flask import abort, current_app, redirect, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db, login_manager
 from .models import LoginFailure, Role, User, utcnow
@@ -69,24 +75,50 @@ def home():
 
 
 # --- Throttling ------------------------------------------------------------------------------
+# A failed sign-in is recorded under two keys: the (name, address) pair and the address. Neither
+# is a hard lock: past a few free failures each key must wait, doubling with every further
+# failure up to a cap, since its latest failure. The pair key guards one account from one place
+# (and cannot lock its owner out from anywhere else); the address key slows name spraying from
+# one place, with a short cap, so a classroom behind one NAT address waits seconds, not minutes.
+def normalise_username(raw: str | None) -> str:
+    """The name as the user lookup and the throttle both see it (one definition for both)."""
+    return (raw or "").strip()[:64]
+
+
 def throttle_keys(username: str, ip: str | None) -> list[str]:
-    return [f"user:{username.casefold()[:64]}", f"ip:{ip or '?'}"]
+    addr = (ip or "?")[:64]
+    return [f"pair:{normalise_username(username)}|{addr}", f"ip:{addr}"]
 
 
-def login_blocked(keys: list[str]) -> bool:
-    """Too many recent failures for this name, or (four times as many) from this address."""
+def _backoff(failures: int, free: int, cap_s: float) -> float:
+    """Seconds to wait after the latest failure: 0 for the first ``free``, then 1, 2, 4… ≤ cap."""
+    if failures < free:
+        return 0.0
+    return float(min(cap_s, 2 ** min(failures - free, 30)))
+
+
+def login_retry_after(keys: list[str]) -> int:
+    """Seconds this sign-in must wait (0: go ahead), from the recent failures of its keys."""
     cfg = current_app.config
-    since = utcnow() - timedelta(seconds=cfg["LOGIN_FAILURE_WINDOW_S"])
-    counts = dict(
-        db.session.execute(
-            db.select(LoginFailure.key, db.func.count(LoginFailure.id))
-            .where(LoginFailure.key.in_(keys), LoginFailure.at >= since)
-            .group_by(LoginFailure.key)
-        ).all()
-    )
-    allowed = cfg["LOGIN_FAILURES_ALLOWED"]
-    user_key, ip_key = keys
-    return counts.get(user_key, 0) >= allowed or counts.get(ip_key, 0) >= 4 * allowed
+    now = utcnow()
+    since = now - timedelta(seconds=cfg["LOGIN_FAILURE_WINDOW_S"])
+    rows = db.session.execute(
+        db.select(LoginFailure.key, db.func.count(LoginFailure.id), db.func.max(LoginFailure.at))
+        .where(LoginFailure.key.in_(keys), LoginFailure.at >= since)
+        .group_by(LoginFailure.key)
+    ).all()
+    stats = {key: (n, last) for key, n, last in rows}
+    pair_key, ip_key = keys
+    limits = {
+        pair_key: (cfg["LOGIN_FAILURES_ALLOWED"], cfg["LOGIN_BACKOFF_MAX_S"]),
+        ip_key: (cfg["LOGIN_ADDRESS_FAILURES_ALLOWED"], cfg["LOGIN_ADDRESS_BACKOFF_MAX_S"]),
+    }
+    wait = 0.0
+    for key, (free, cap) in limits.items():
+        if key in stats:
+            n, last = stats[key]
+            wait = max(wait, _backoff(n, free, cap) - (now - last).total_seconds())
+    return max(0, math.ceil(wait))
 
 
 def record_failure(keys: list[str]) -> None:
@@ -99,7 +131,43 @@ def record_failure(keys: list[str]) -> None:
 
 
 def clear_failures(keys: list[str]) -> None:
+    """A right password clears its own (name, address) pair, not the address's count."""
     db.session.execute(db.delete(LoginFailure).where(LoginFailure.key == keys[0]))
+
+
+def _dummy_hash() -> str:
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    cache = current_app.extensions.setdefault("stormdesk.dummy_hash", {})
+    if method not in cache:
+        cache[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    return cache[method]
+
+
+def verify_sign_in(username: str, password: str) -> User | None:
+    """The active user with this name and password, else None, in the same time either way.
+
+    An unknown name is checked against a dummy hash of the same kind, so the response time does
+    not tell which names exist.
+    """
+    user = db.session.execute(
+        db.select(User).filter_by(username=normalise_username(username))
+    ).scalar_one_or_none()
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    ok = user.check_password(password)
+    return user if ok and user.active else None
+
+
+def trust_proxies(app, hops: int) -> None:
+    """Believe ``hops`` proxies' X-Forwarded-For/-Proto (0: none, the client connects directly).
+
+    Only set it to the number of proxies really in front of the trainer: with more, anyone can
+    choose their own address by sending the header themselves.
+    """
+    raw = app.extensions.setdefault("stormdesk.raw_wsgi", app.wsgi_app)
+    app.config["PROXY_HOPS"] = hops
+    app.wsgi_app = ProxyFix(raw, x_for=hops, x_proto=hops) if hops > 0 else raw
 
 
 # --- Headers and the database ------------------------------------------------------------------
@@ -125,5 +193,69 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cur.close()
 
 
+# --- Input at the edge ---------------------------------------------------------------------------
+# Refused before any view runs, so no database sees them: PostgreSQL refuses NUL in text and
+# integers past int4 (a 500 there), SQLite past int64; terminal escapes and bidi overrides in a
+# name can disguise it in tables, CSV files and terminals.
+DB_INT_MAX = 2**31 - 1  # ids and seeds are INTEGER columns (int4 on PostgreSQL)
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # C0 but tab/newlines, DEL
+BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+NAME_FIELDS = frozenset({"username", "display_name", "name", "title", "confirm_username"})
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:…>`` in URLs: only ids a database column can hold (others 404, never a 500)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", DB_INT_MAX)
+        super().__init__(map, *args, **kwargs)
+
+
+def text_problem(field: str, value: str) -> str | None:
+    """Why ``value`` cannot be stored in ``field`` (None when it can)."""
+    if "\x00" in value:
+        return f"{field}: contains a NUL character"
+    if CONTROL_CHARS.search(value):
+        return f"{field}: contains a control character (such as ESC)"
+    if field in NAME_FIELDS and BIDI_CONTROLS.search(value):
+        return f"{field}: contains a text-direction control character"
+    return None
+
+
+def _json_problem(value, path: str = "body") -> str | None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found = _json_problem(v, str(k)[:40]) or _json_problem(str(k), "a key")
+            if found:
+                return found
+    elif isinstance(value, list):
+        for v in value:
+            found = _json_problem(v, path)
+            if found:
+                return found
+    elif isinstance(value, str):
+        return text_problem(path, value)
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > DB_INT_MAX:
+        return f"{path}: {value} is out of range (at most {DB_INT_MAX})"
+    return None
+
+
+def _check_input():
+    from flask import request
+
+    for source in (request.args, request.form):
+        for key, value in source.items(multi=True):
+            found = text_problem(key[:40], key) or text_problem(key[:40], value)
+            if found:
+                abort(400, f"Not accepted: {found}.")
+    if request.is_json:
+        found = _json_problem(request.get_json(silent=True))
+        if found:
+            abort(400, f"Not accepted: {found}.")
+
+
 def init_app(app) -> None:
+    app.url_map.converters["int"] = BoundedIntConverter  # before the blueprints add their rules
+    app.before_request(_check_input)
     app.after_request(_headers)
+    trust_proxies(app, int(app.config.get("PROXY_HOPS") or 0))

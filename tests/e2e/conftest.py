@@ -175,7 +175,9 @@ def open_desk(page, base: str, username: str) -> None:
     """Sign in as a desk trainee and start (or continue) the "Recall desk" exercise."""
     sign_in(page, base, username)
     page.wait_for_url("**/exercises/")
-    page.click("text=Start")
+    page.click("text=Start: read the brief")  # the brief comes before the clock
+    page.wait_for_selector("#start-clock")
+    page.click("#start-clock")
     page.wait_for_selector("#inbox li.complaint", timeout=30_000)
 
 

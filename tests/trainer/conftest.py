@@ -109,12 +109,15 @@ class Client:
 
     def csrf(self) -> str:
         if self.token is None:
-            page = self.http.get("/login").get_data(as_text=True)
+            page = self.http.get("/", follow_redirects=True).get_data(as_text=True)
             self.token = CSRF_META.search(page).group(1)
         return self.token
 
     def login(self, username: str, password: str = PASSWORD, **kw):
-        return self.post("/login", data={"username": username, "password": password}, **kw)
+        r = self.post("/login", data={"username": username, "password": password}, **kw)
+        if r.status_code == 302:
+            self.token = None  # signing in starts a new session with a new CSRF secret
+        return r
 
     def get(self, url, **kw):
         return self.http.get(url, **kw)

@@ -105,8 +105,10 @@ class Browser:
         form = urllib.parse.urlencode(
             {"username": username, "password": PASSWORD, "csrf_token": self.token}
         ).encode()
-        status, _ = self.request("/login", form)
+        status, page = self.request("/login", form)
         assert status == 200  # followed the redirect to the exercises page
+        # Signing in starts a new session with a new CSRF secret: take the new page's token.
+        self.token = re.search(rb'name="csrf-token" content="([^"]+)"', page).group(1).decode()
 
     def json(self, path: str, payload=None):
         data = None if payload is None else json.dumps(payload).encode()

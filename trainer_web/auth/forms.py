@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
 
 class LoginForm(FlaskForm):
@@ -13,3 +13,21 @@ class LoginForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     submit = SubmitField("Sign out")
+
+
+def _policy(form, field) -> None:
+    from ..accounts import AccountError, check_password_policy
+
+    try:
+        check_password_policy(field.data or "")
+    except AccountError as e:
+        raise ValidationError(str(e)) from None
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=256)])
+    new = PasswordField("New password", validators=[InputRequired(), _policy])
+    confirm = PasswordField(
+        "New password again", validators=[DataRequired(), EqualTo("new", "The two do not match.")]
+    )
+    submit = SubmitField("Change password")

@@ -58,7 +58,9 @@ class AssignmentForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0, max=7 * 24 * 60)],
         description="Leave empty to join ten minutes before the storm breaks (or at 09:00).",
     )
-    seed = IntegerField("Seed", default=1, validators=[Optional(), NumberRange(min=0, max=2**31)])
+    seed = IntegerField(
+        "Seed", default=1, validators=[Optional(), NumberRange(min=0, max=2**31 - 1)]
+    )
     start_now = BooleanField("Start it now for the whole cohort (same scenario and seed)")
     submit = SubmitField("Assign")
 

@@ -1,5 +1,8 @@
+from types import SimpleNamespace
+
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
 from sim.scoring import DEFAULT_WEIGHTS, validate_weights
@@ -100,11 +103,20 @@ def import_trainees(cohort_id: int):
     if not form.validate_on_submit():
         return _cohort_page(cohort, 400, import_form=form)
     created, problems = accounts.import_trainees(cohort, form.file.data.read())
+    # What the page shows, read before the commit expires the new rows (500 reloads otherwise).
+    shown = [
+        (SimpleNamespace(username=u.username, display_name=u.display_name), pw) for u, pw in created
+    ]
+    if not problems:
+        try:
+            db.session.commit()  # one short write: the hashing happened before it
+        except IntegrityError:  # a name taken by someone else while the file was hashed
+            db.session.rollback()
+            problems = ["a username in the file was taken meanwhile: import the file again"]
     if problems:
         form.file.errors.extend(problems)
-        return _cohort_page(cohort, 400, import_form=form)
-    db.session.commit()
-    return render_template("instructor/credentials.html", cohort=cohort, created=created)
+        return _cohort_page(cohort_for_instructor(cohort_id), 400, import_form=form)
+    return render_template("instructor/credentials.html", cohort=cohort, created=shown)
 
 
 @bp.post("/cohorts/<int:cohort_id>/assignments")
