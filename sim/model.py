@@ -326,6 +326,7 @@ class StormModel(mesa.Model):
         record_threads: bool = False,
         seat_bot: bool = False,
         seat_replication: int = 0,
+        seat_routing=None,
     ):
         seed = scenario.info.seed if seed is None else int(seed)
         super().__init__(rng=seed)
@@ -349,6 +350,11 @@ class StormModel(mesa.Model):
         if seat_bot and trainee is None:
             raise ValueError("seat_bot: a bot can only work a trainee seat (give trainee=...)")
         self.seat_bot = bool(seat_bot)
+        # Seat routing decisions by (complaint key, routing draw): logged in every seated run,
+        # and replayed from another run's log (``seat_routing``) so a bot seat gets the very
+        # customers the trainee got, whatever its inbox cap would have said.
+        self.seat_log: dict[tuple[int, int], bool] = {}
+        self._seat_forced = dict(seat_routing) if seat_routing is not None else None
         self.seat_replication = int(seat_replication)
         self._seat_salt = (
             mix64(TAG_SEAT + self.seat_replication * _GOLDEN) if self.seat_replication else 0
@@ -757,7 +763,15 @@ class StormModel(mesa.Model):
         rr = c.rr
         if rr is None:
             rr = c.rr = KeyedStream(c.key ^ TAG_ROUTING)
-        return rr.random() < seat.share and len(self.trainee_inbox) < seat.max_open
+        n = rr.n
+        drawn = rr.random() < seat.share
+        forced = self._seat_forced
+        if forced is not None and (c.key, n) in forced:
+            yes = forced[(c.key, n)]
+        else:
+            yes = drawn and len(self.trainee_inbox) < seat.max_open
+        self.seat_log[(c.key, n)] = yes
+        return yes
 
     def _service_draws(self, c: Complaint) -> KeyedStream:
         """The stream of bot replies to ``c`` (salted in the seat of a replication).

@@ -126,7 +126,7 @@ def test_finishing_leads_to_a_debrief_with_plot_and_bot_baseline(alice, world):
     r = alice.post(f"/exercises/{eid}/finish")
     assert r.status_code == 302 and r.location.endswith(f"/exercises/{eid}/debrief")
     page = alice.get(f"/exercises/{eid}/debrief").get_data(as_text=True)
-    assert "Bot staff only" in page and "First responses" in page
+    assert "You against bots in your seat" in page and "First responses" in page
     assert f"/exercises/{eid}/debrief.svg" in page
     svg = alice.get(f"/exercises/{eid}/debrief.svg")
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
