@@ -175,18 +175,28 @@ def exo_keys_and_first_draws(key_base: int, start: int, n: int) -> tuple[list, l
     """Keys of new complaints ``start…start+n-1`` and the first draws of their streams.
 
     Complaint ``i``'s key is ``mix64(base + (i+1)·φ)``. Its bot reply and its customer's first
-    reaction are the hot path of every run, so their first 64-bit draws — service draws 0, 1, 2
-    and outcome draw 0 of :class:`KeyedStream`, exactly — are computed here, a block at a time.
+    reaction are the hot path of every run, so the first draws of its streams — service draws
+    0, 1, 2 (normal, uniform, uniform) and outcome draw 0 (uniform) of :class:`KeyedStream` —
+    are computed here, a block at a time, as floats. The uniforms are bit-identical to the
+    stream's; the normal is too but for numpy's log/cos against the C library's (last bit).
     """
     g = np.uint64(_GOLDEN)
     idx = np.arange(start + 1, start + n + 1, dtype=np.uint64)
     keys = mix64_array(np.uint64(key_base) + idx * g)
     srv = keys ^ np.uint64(TAG_SERVICE)
+
+    def unit(h: np.ndarray) -> np.ndarray:
+        return (h >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+
+    h = mix64_array(srv)
+    hi = (h >> np.uint64(32)).astype(np.float64)
+    lo = (h & np.uint64(0xFFFFFFFF)).astype(np.float64)
+    z = np.sqrt(-2.0 * np.log((hi + 1.0) * _TO_UNIT32)) * np.cos(_TWO_PI * lo * _TO_UNIT32)
     first = zip(
-        mix64_array(srv).tolist(),
-        mix64_array(srv + g).tolist(),
-        mix64_array(srv + np.uint64(2 * _GOLDEN % (1 << 64))).tolist(),
-        mix64_array(keys ^ np.uint64(TAG_OUTCOMES)).tolist(),
+        z.tolist(),
+        unit(mix64_array(srv + g)).tolist(),
+        unit(mix64_array(srv + np.uint64(2 * _GOLDEN % (1 << 64)))).tolist(),
+        unit(mix64_array(keys ^ np.uint64(TAG_OUTCOMES))).tolist(),
         strict=True,
     )
     return keys.tolist(), list(first)
@@ -899,11 +909,7 @@ class StormModel(mesa.Model):
         first = c.first_draws
         if first is not None and c.rs is None:  # the common case: first reply to a new post
             c.rs = 3
-            z, u_apology, u_canned = (
-                normal_of(first[0]),
-                (first[1] >> 11) * _TO_UNIT,
-                (first[2] >> 11) * _TO_UNIT,
-            )
+            z, u_apology, u_canned = first[0], first[1], first[2]
         else:
             rs = self._service_draws(c)
             z, u_apology, u_canned = rs.normal(), rs.random(), rs.random()
@@ -956,7 +962,7 @@ class StormModel(mesa.Model):
         first = c.first_draws
         if first is not None and c.ro is None:  # the common case: first reply to a new post
             c.ro = 1
-            u = (first[3] >> 11) * _TO_UNIT
+            u = first[3]
         else:
             u = self._outcome_draws(c).random()
         if u < p_satisfied(score, traits, wait, c.acknowledged):

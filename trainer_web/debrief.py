@@ -184,27 +184,37 @@ def plot_svg(ex: Exercise) -> bytes:
     table = entry.model.results().complaints
     bots = comparison.for_exercise(ex)
     edges = comparison.bin_edges(ex.duration_min)
-    mid = (edges[:-1] + edges[1:]) / 2
     n_you, mood_you = comparison.binned(table, ex.duration_min)
     with np.errstate(all="ignore"):
         n_lo, n_hi, n_med = (f(bots.counts, axis=0) for f in (np.min, np.max, np.median))
         mood_lo, mood_hi = np.nanmin(bots.mood, axis=0), np.nanmax(bots.mood, axis=0)
     start = engine.scenario_of(ex).info.start
     step = 10.0 if ex.duration_min <= 60 else 20.0 if ex.duration_min <= 120 else 30.0
-    ticks = np.append(np.arange(0.0, ex.duration_min, step), ex.duration_min)
+    ticks = np.arange(0.0, ex.duration_min, step)
+    if ex.duration_min - ticks[-1] < step / 2:  # the end's label would sit on the last one
+        ticks = ticks[:-1]
+    ticks = np.append(ticks, ex.duration_min)
     labels = [(start + timedelta(minutes=float(t))).strftime("%H:%M") for t in ticks]
     band = "#b9c4cf"
+
+    def closed(v):  # a value per bin → one per edge, for a step drawn over the whole bin
+        return np.append(v, v[-1])
+
+    outside = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "frameon": False}
     with _PLOT_LOCK:
-        fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(8, 5.6), sharex=True, layout="constrained")
-        ax1.fill_between(mid, n_lo, n_hi, color=band, alpha=0.7, lw=0, step="mid",
-                         label=f"bots in your seat ({len(bots.rows)} runs: range)")  # fmt: skip
-        ax1.step(mid, n_med, where="mid", color="#6b7785", ls="--", lw=1, label="bots: median")
-        ax1.step(mid, n_you, where="mid", color="#2f6fb0", lw=2, label="you")
+        fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(9, 5.6), sharex=True, layout="constrained")
+        ax1.fill_between(edges, closed(n_lo), closed(n_hi), step="post", color=band, lw=0,
+                         label=f"bots in your seat\n(range of {len(bots.rows)} runs)")  # fmt: skip
+        ax1.stairs(
+            n_med, edges, baseline=None, color="#6b7785", ls="--", lw=1, label="bots: median"
+        )
+        ax1.stairs(n_you, edges, baseline=None, color="#2f6fb0", lw=2, label="you")
         ax1.set_ylabel(f"complaints / {PLOT_BIN_MIN:g} min", fontsize=11)
-        ax1.legend(loc="upper left", frameon=False, fontsize=10)
-        ax2.fill_between(mid, mood_lo, mood_hi, color=band, alpha=0.7, lw=0, step="mid",
+        ax1.set_ylim(bottom=0)
+        ax1.legend(fontsize=10, **outside)
+        ax2.fill_between(edges, closed(mood_lo), closed(mood_hi), step="post", color=band, lw=0,
                          label="bots (range)")  # fmt: skip
-        ax2.step(mid, mood_you, where="mid", color="#2f6fb0", lw=2, label="you")
+        ax2.stairs(mood_you, edges, baseline=None, color="#2f6fb0", lw=2, label="you")
         ax2.set_ylim(0, 1)
         ax2.set_ylabel("mood (anger 0–1)", fontsize=11)
         ax2.set_xlabel("clock time", fontsize=11)
@@ -216,7 +226,7 @@ def plot_svg(ex: Exercise) -> bytes:
                 ax.axvline(a.sim_min, color=colour, alpha=0.6, lw=1)
         ax2.plot([], [], color="#2a9d55", label="your reply (pass)")
         ax2.plot([], [], color="#d1495b", label=f"your reply (below {PASS_MARK:g})")
-        ax2.legend(loc="upper left", frameon=False, fontsize=10, ncol=2)
+        ax2.legend(fontsize=10, **outside)
         for ax in (ax1, ax2):
             ax.spines[["top", "right"]].set_visible(False)
             ax.tick_params(labelsize=10)

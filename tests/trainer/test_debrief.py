@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from trainer_web.extensions import db
 from trainer_web.models import Exercise
@@ -80,3 +81,17 @@ def test_the_debrief_plot_uses_the_clock_and_renders_under_the_csp(app, alice, w
     # up to the end of the 40-minute window: the last bin is kept.
     assert "<!-- 13:50 -->" in svg and "<!-- 14:30 -->" in svg
     assert "simulated minutes" not in svg
+    out = Path(__file__).resolve().parents[2] / "test-artifacts" / "debrief-plot.svg"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(svg)  # to look at, and for the E2E suite's CSP check
+
+
+def test_the_last_partial_bin_is_kept():
+    import pandas as pd
+
+    from trainer_web.comparison import bin_edges, binned
+
+    assert bin_edges(45.0).tolist() == [0, 10, 20, 30, 40, 45]
+    table = pd.DataFrame({"created_min": [1.0, 41.0, 44.9], "anger": [0.2, 0.4, 0.6]})
+    counts, mood = binned(table, 45.0)
+    assert counts.tolist() == [1, 0, 0, 0, 2] and abs(mood[-1] - 0.5) < 1e-12
