@@ -126,6 +126,17 @@ class Complaint(mesa.Agent):
     trainee = False
     rep = None
     history: list | None = None
+    # Common random numbers (sim.model.KeyedStream): the complaint's stable key, its own
+    # streams (created when first needed), the seat replication's salt, its children so far.
+    key = 0
+    rs = None  # bot replies to it (an int: how many pre-computed first draws were used)
+    ro = None  # its customer's reactions (likewise)
+    rc = None  # when its pile-ons come
+    rr = None  # whether it lands in the trainee's seat
+    salt = 0
+    first_draws = None  # a new complaint's first service and outcome draws, pre-computed
+    n_pile_attempts = 0
+    n_reposts = 0
 
 
 class Rep(mesa.Agent):

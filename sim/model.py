@@ -6,9 +6,15 @@ The event core is a lean heap of plain tuples inside the model — measured ≈ 
 event than Mesa's own event list with 1e5 pending events — while complaints and reps remain
 Mesa agents, and Mesa's ``step``/``run_for``/``run_until`` drive it (one step = one minute).
 
-Random draws come from separate streams (``numpy.random.SeedSequence.spawn``): population,
-arrivals, contagion, service, outcomes, staffing and the trainee seat, so what a trainee does
-never shifts the draws of the exogenous arrival stream.
+Random draws are common random numbers: the population, the exogenous arrivals and the
+staffing come from their own ``numpy.random.SeedSequence.spawn`` streams, drawn up front; every
+complaint then draws from streams of its own (:class:`KeyedStream`), keyed by a *stable* key — a
+new complaint by its arrival index, a pile-on or re-post by its parent's key and its number
+among the parent's children — never by the order events happen to fire in. So a run with a
+trainee and the same run with bots in the seat share every draw the trainee did not cause:
+one reply changes that thread and what descends from it, and reaches everyone else only
+through real causal paths (queues, crisis mode, saturation). ``seat_replication`` re-draws
+only the seat's own work (its bot replies and its customers' reactions) for a band of bot runs.
 """
 
 from __future__ import annotations
@@ -51,6 +57,7 @@ STREAMS = (
     "staffing",
     "trainee",
     "trainee_routing",
+    "complaints",  # the base of every complaint's own key
 )
 DRAW_BLOCK = 4096
 # Crisis mode watches new grievances: new complaints and pile-ons. Re-posts and channel
@@ -87,6 +94,117 @@ class Draws:
         if not self._e:
             self._e = self.gen.standard_exponential(DRAW_BLOCK).tolist()
         return self._e.pop()
+
+
+_M64 = 0xFFFFFFFFFFFFFFFF
+_GOLDEN = 0x9E3779B97F4A7C15
+_TO_UNIT = 2.0**-53
+_TO_UNIT32 = 2.0**-32
+_TWO_PI = 2.0 * math.pi
+# Tags that separate a complaint's streams and its children's keys (random odd constants).
+TAG_SERVICE = 0x6A09E667F3BCC909  # bot replies to it: score, apology, canned
+TAG_OUTCOMES = 0xBB67AE8584CAA73B  # its customer's reactions, follow-ups, escalations
+TAG_CONTAGION = 0x3C6EF372FE94F82B  # when its pile-ons come
+TAG_ROUTING = 0xA54FF53A5F1D36F1  # whether it lands in the trainee's seat
+TAG_PILE_ON = 0x510E527FADE682D1  # key of its k-th pile-on attempt
+TAG_REPOST = 0x9B05688C2B3E6C1F  # key of its k-th re-post or channel switch
+TAG_SEAT = 0x1F83D9ABFB41BD6B  # the seat's replication salt
+
+
+def mix64(x: int) -> int:
+    """SplitMix64's finaliser: a bijection on 64-bit integers with full avalanche."""
+    z = x & _M64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+    return z ^ (z >> 31)
+
+
+def child_key(key: int, tag: int, k: int) -> int:
+    """The stable key of the ``k``-th child of kind ``tag`` of the complaint keyed ``key``."""
+    return mix64((key ^ tag) + (k + 1) * _GOLDEN)
+
+
+class KeyedStream:
+    """A counter-based stream: draw ``n`` is SplitMix64 of ``key + n·φ`` (pure Python, cheap).
+
+    Its draws depend only on the key and how many were taken from it, never on what other
+    streams did, so a complaint's draws survive anything that happens elsewhere in the run.
+    Same interface as :class:`Draws`.
+    """
+
+    __slots__ = ("key", "n")
+
+    def __init__(self, key: int):
+        self.key = key
+        self.n = 0
+
+    def random(self) -> float:
+        """Uniform in [0, 1)."""
+        n = self.n
+        self.n = n + 1
+        z = (self.key + n * _GOLDEN) & _M64
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+        return ((z ^ (z >> 31)) >> 11) * _TO_UNIT
+
+    def normal(self) -> float:
+        """Standard normal (Box–Muller on the two halves of one 64-bit draw; |z| ≤ 6.66)."""
+        n = self.n
+        self.n = n + 1
+        z = (self.key + n * _GOLDEN) & _M64
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+        return normal_of(z ^ (z >> 31))
+
+    def exponential(self) -> float:
+        """Standard exponential."""
+        return -math.log1p(-self.random())
+
+
+def normal_of(h: int) -> float:
+    """The standard normal of a 64-bit draw (Box–Muller on its two halves)."""
+    r = math.sqrt(-2.0 * math.log(((h >> 32) + 1) * _TO_UNIT32))
+    return r * math.cos(_TWO_PI * (h & 0xFFFFFFFF) * _TO_UNIT32)
+
+
+def mix64_array(x: np.ndarray) -> np.ndarray:
+    """:func:`mix64` on a ``uint64`` array (wrapping arithmetic, bit-identical to the scalar)."""
+    z = x ^ (x >> np.uint64(30))
+    z *= np.uint64(0xBF58476D1CE4E5B9)
+    z ^= z >> np.uint64(27)
+    z *= np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def exo_keys_and_first_draws(key_base: int, start: int, n: int) -> tuple[list, list]:
+    """Keys of new complaints ``start…start+n-1`` and the first draws of their streams.
+
+    Complaint ``i``'s key is ``mix64(base + (i+1)·φ)``. Its bot reply and its customer's first
+    reaction are the hot path of every run, so the first draws of its streams — service draws
+    0, 1, 2 (normal, uniform, uniform) and outcome draw 0 (uniform) of :class:`KeyedStream` —
+    are computed here, a block at a time, as floats. The uniforms are bit-identical to the
+    stream's; the normal is too but for numpy's log/cos against the C library's (last bit).
+    """
+    g = np.uint64(_GOLDEN)
+    idx = np.arange(start + 1, start + n + 1, dtype=np.uint64)
+    keys = mix64_array(np.uint64(key_base) + idx * g)
+    srv = keys ^ np.uint64(TAG_SERVICE)
+
+    def unit(h: np.ndarray) -> np.ndarray:
+        return (h >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+
+    h = mix64_array(srv)
+    hi = (h >> np.uint64(32)).astype(np.float64)
+    lo = (h & np.uint64(0xFFFFFFFF)).astype(np.float64)
+    z = np.sqrt(-2.0 * np.log((hi + 1.0) * _TO_UNIT32)) * np.cos(_TWO_PI * lo * _TO_UNIT32)
+    first = zip(
+        z.tolist(),
+        unit(mix64_array(srv + g)).tolist(),
+        unit(mix64_array(srv + np.uint64(2 * _GOLDEN % (1 << 64)))).tolist(),
+        unit(mix64_array(keys ^ np.uint64(TAG_OUTCOMES))).tolist(),
+        strict=True,
+    )
+    return keys.tolist(), list(first)
 
 
 def duration_from_uniform(spec, u: np.ndarray) -> np.ndarray:
@@ -221,6 +339,9 @@ class StormModel(mesa.Model):
         *,
         trainee: TraineeSeat | None = None,
         record_threads: bool = False,
+        seat_bot: bool = False,
+        seat_replication: int = 0,
+        seat_routing=None,
     ):
         seed = scenario.info.seed if seed is None else int(seed)
         super().__init__(rng=seed)
@@ -241,12 +362,21 @@ class StormModel(mesa.Model):
 
         streams = np.random.SeedSequence(seed).spawn(len(STREAMS))
         self.streams = dict(zip(STREAMS, streams, strict=True))
-        self.d_contagion = Draws(self.streams["contagion"])
-        self.d_service = Draws(self.streams["service"])
-        self.d_outcomes = Draws(self.streams["outcomes"])
         self.d_staffing = Draws(self.streams["staffing"])
-        self.d_trainee = Draws(self.streams["trainee"])  # outcomes of the trainee's replies
-        self.d_trainee_routing = Draws(self.streams["trainee_routing"])
+        # Every complaint's own streams derive from this base and its stable key.
+        self._key_base = int(self.streams["complaints"].generate_state(1, np.uint64)[0])
+        if seat_bot and trainee is None:
+            raise ValueError("seat_bot: a bot can only work a trainee seat (give trainee=...)")
+        self.seat_bot = bool(seat_bot)
+        # Seat routing decisions by (complaint key, routing draw): logged in every seated run,
+        # and replayed from another run's log (``seat_routing``) so a bot seat gets the very
+        # customers the trainee got, whatever its inbox cap would have said.
+        self.seat_log: dict[tuple[int, int], bool] = {}
+        self._seat_forced = dict(seat_routing) if seat_routing is not None else None
+        self.seat_replication = int(seat_replication)
+        self._seat_salt = (
+            mix64(TAG_SEAT + self.seat_replication * _GOLDEN) if self.seat_replication else 0
+        )
 
         # Channels, in file order.
         self.channel_names = list(scenario.channels)
@@ -549,6 +679,8 @@ class StormModel(mesa.Model):
         handle,
         origin,
         parent: Complaint | None,
+        key: int,
+        first_draws: tuple | None = None,
     ) -> Complaint | None:
         if self._next_cid >= self._max_complaints:
             if not self.halted:
@@ -584,6 +716,8 @@ class StormModel(mesa.Model):
             root,
             parent.generation + 1 if pile_on else 0,
         )
+        c.key = key
+        c.first_draws = first_draws
         self._live[cid] = c
         if self.record_threads:
             c.history = [(self.now, "complaint", None)]
@@ -616,10 +750,19 @@ class StormModel(mesa.Model):
             self.trainee_rep is not None
             and ch in self._trainee_channels
             and not c.tier2
-            and (c.trainee or self._to_trainee())
+            and (c.trainee or self._to_trainee(c))
         ):
+            if self._seat_salt and not c.salt:
+                # The seat's own work is re-drawn in each replication: its replies and what
+                # its customers do about them (from here on).
+                c.salt = self._seat_salt
+                c.rs = c.ro = c.first_draws = None
             c.trainee = True
             self.trainee_inbox[c.cid] = c
+            if self.seat_bot:
+                self._seat_refill()
+                if c.state != ComplaintState.WAITING:
+                    return
         elif c.tier2:
             rep = self._free_tier2(ch)
             if rep is not None:
@@ -638,11 +781,52 @@ class StormModel(mesa.Model):
         if c.patience < math.inf:
             self._push(self.now + c.patience, EV_GIVE_UP, c, c.version)
 
-    def _to_trainee(self) -> bool:
+    def _to_trainee(self, c: Complaint) -> bool:
         seat = self.trainee
-        return (
-            self.d_trainee_routing.random() < seat.share and len(self.trainee_inbox) < seat.max_open
-        )
+        rr = c.rr
+        if rr is None:
+            rr = c.rr = KeyedStream(c.key ^ TAG_ROUTING)
+        n = rr.n
+        drawn = rr.random() < seat.share
+        forced = self._seat_forced
+        if forced is not None and (c.key, n) in forced:
+            yes = forced[(c.key, n)]
+        else:
+            yes = drawn and len(self.trainee_inbox) < seat.max_open
+        self.seat_log[(c.key, n)] = yes
+        return yes
+
+    def _service_draws(self, c: Complaint) -> KeyedStream:
+        """The stream of bot replies to ``c`` (salted in the seat of a replication).
+
+        ``c.rs`` is None before the first draw, an int while only the pre-computed first draws
+        were used (how many), then the stream itself.
+        """
+        rs = c.rs
+        if rs is None or rs.__class__ is int:
+            taken = rs or 0
+            rs = c.rs = KeyedStream(c.key ^ TAG_SERVICE ^ c.salt)
+            rs.n = taken
+        return rs
+
+    def _outcome_draws(self, c: Complaint) -> KeyedStream:
+        """The stream of ``c``'s customer's reactions (salted in the seat of a replication)."""
+        ro = c.ro
+        if ro is None or ro.__class__ is int:
+            taken = ro or 0
+            ro = c.ro = KeyedStream(c.key ^ TAG_OUTCOMES ^ c.salt)
+            ro.n = taken
+        return ro
+
+    def _seat_refill(self) -> None:
+        """A bot in the trainee's seat takes its inbox, longest-waiting first, as load allows."""
+        rep = self.trainee_rep
+        for c in list(self.trainee_inbox.values()):
+            if rep.load > 1.0 - 1e-9:
+                break
+            if c.state == ComplaintState.WAITING and rep.fits(c.channel):
+                del self.trainee_inbox[c.cid]
+                self._start(rep, c)
 
     def _pick_rep(self, d: dict) -> Rep:
         if self.has_tier2:
@@ -732,11 +916,17 @@ class StormModel(mesa.Model):
         if rep.load < 1e-9:
             rep.load = 0.0
         rep.active.remove(c)
-        self._add_busy(unit, c.started, self.now)
-        q = rep.quality
-        score, apologised, canned = bot_reply(
-            q, self.d_service.normal(), self.d_service.random(), self.d_service.random()
-        )
+        seat = rep is self.trainee_rep
+        if not seat:  # the seat's hours are not staff capacity (as with a trainee in it)
+            self._add_busy(unit, c.started, self.now)
+        first = c.first_draws
+        if first is not None and c.rs is None:  # the common case: first reply to a new post
+            c.rs = 3
+            z, u_apology, u_canned = first[0], first[1], first[2]
+        else:
+            rs = self._service_draws(c)
+            z, u_apology, u_canned = rs.normal(), rs.random(), rs.random()
+        score, apologised, canned = bot_reply(rep.quality, z, u_apology, u_canned)
         traits = _TRAITS[
             (
                 apologised,
@@ -752,7 +942,9 @@ class StormModel(mesa.Model):
             and c.severity >= self._escalation_severity
         )
         self._reply(c, score, traits, escalate=escalate)
-        if rep.present:
+        if seat:
+            self._seat_refill()
+        elif rep.present:
             self._refill(rep)
 
     def _reply(
@@ -762,7 +954,6 @@ class StormModel(mesa.Model):
         traits: ReplyTraits,
         *,
         escalate: bool,
-        draws: Draws | None = None,
     ) -> None:
         """A reply reaches the customer: the thread calms or grows, the customer reacts."""
         now = self.now
@@ -781,13 +972,19 @@ class StormModel(mesa.Model):
             self._route(c)
             return
         c.state = ComplaintState.ANSWERED
-        out = draws or self.d_outcomes
-        if out.random() < p_satisfied(score, traits, wait, c.acknowledged):
+        first = c.first_draws
+        if first is not None and c.ro is None:  # the common case: first reply to a new post
+            c.ro = 1
+            u = first[3]
+        else:
+            u = self._outcome_draws(c).random()
+        if u < p_satisfied(score, traits, wait, c.acknowledged):
             c.satisfied = 1
             c.outcome = Outcome.SATISFIED
             self._close(c, ComplaintState.RESOLVED)
             return
         c.satisfied = 0
+        out = self._outcome_draws(c)
         behaviour = self.spec.behaviour
         poor = score < cal.POOR_REPLY_SCORE
         if (
@@ -810,7 +1007,7 @@ class StormModel(mesa.Model):
             return
         if c.history is not None:
             c.history.append((self.now, "follow_up", None))
-        c.patience = duration_draw(self.channel_specs[c.channel].patience, self.d_outcomes)
+        c.patience = duration_draw(self.channel_specs[c.channel].patience, self._outcome_draws(c))
         self._route(c)
 
     def _on_give_up(self, c: Complaint, version: int) -> None:
@@ -829,9 +1026,9 @@ class StormModel(mesa.Model):
             self._escalate(c, escalation_chances(None if first_time else c.score))
         self._close(c, ComplaintState.GAVE_UP)
 
-    def _escalate(self, c: Complaint, chances, draws: Draws | None = None) -> None:
+    def _escalate(self, c: Complaint, chances, out: KeyedStream | None = None) -> None:
         """An unhappy customer acts: tells friends, churns, re-posts publicly or switches."""
-        out = draws or self.d_outcomes
+        out = out or self._outcome_draws(c)
         pop = self.population
         if out.random() < chances.tell_friends:
             c.told_friends = True
@@ -865,16 +1062,20 @@ class StormModel(mesa.Model):
         target, origin = how
         anger = min(1.0, c.anger + cal.ESCALATION_ANGER_STEP)
         spec = self.channel_specs[target]
+        key = child_key(c.key, TAG_REPOST, c.n_reposts)
+        c.n_reposts += 1
+        own = KeyedStream(key)
         self._new_complaint(
             target,
             c.topic,
             c.severity,
             anger,
             c.author,
-            duration_draw(spec.patience, self.d_outcomes),
-            duration_draw(spec.handle_time, self.d_service),
+            duration_draw(spec.patience, own),
+            duration_draw(spec.handle_time, own),
             origin,
             c,
+            key,
         )
 
     def _close(self, c: Complaint, state: ComplaintState) -> None:
@@ -892,9 +1093,19 @@ class StormModel(mesa.Model):
         if j >= len(self._exo_rows):
             self._load_exo_block(i)
             j = 0
-        channel, topic, severity, anger, author, patience, handle = self._exo_rows[j]
+        channel, topic, severity, anger, author, patience, handle, key, first = self._exo_rows[j]
         self._new_complaint(
-            channel, topic, severity, anger, author, patience, handle, Origin.NEW, None
+            channel,
+            topic,
+            severity,
+            anger,
+            author,
+            patience,
+            handle,
+            Origin.NEW,
+            None,
+            key,
+            first,
         )
         if i + 1 < len(self.exo):
             t_next = (
@@ -910,6 +1121,7 @@ class StormModel(mesa.Model):
         exo = self.exo
         self._exo_block_start = i
         self._exo_times = exo.time[sl].tolist()
+        keys, first = exo_keys_and_first_draws(self._key_base, i, len(self._exo_times))
         self._exo_rows = list(
             zip(
                 exo.channel[sl].tolist(),
@@ -919,6 +1131,8 @@ class StormModel(mesa.Model):
                 exo.author[sl].tolist(),
                 self._exo_patience[sl].tolist(),
                 self._exo_handle[sl].tolist(),
+                keys,
+                first,
                 strict=True,
             )
         )
@@ -929,7 +1143,10 @@ class StormModel(mesa.Model):
         if rate <= 0:
             return
         age = self.now - c.created
-        u = self.kernel.cumulative(age) + self.d_contagion.exponential() / rate
+        rc = c.rc
+        if rc is None:
+            rc = c.rc = KeyedStream(c.key ^ TAG_CONTAGION)
+        u = self.kernel.cumulative(age) + rc.exponential() / rate
         if u >= 1.0:
             return
         self._push(c.created + self.kernel.inverse(u), EV_PILE_ON, c, c.cversion)
@@ -937,13 +1154,15 @@ class StormModel(mesa.Model):
     def _on_pile_on(self, c: Complaint, version: int) -> None:
         if version != c.cversion:
             return
-        draws = self.d_contagion
+        key = child_key(c.key, TAG_PILE_ON, c.n_pile_attempts)
+        c.n_pile_attempts += 1
+        draws = KeyedStream(key)  # the would-be child's own draws
         accept = self.spread_global
         pop = self.population
         if self.spec.contagion.saturation:
             accept *= 1.0 - self.n_pile_on_authors / pop.size
         if accept >= 1.0 or draws.random() < accept:
-            author = self._pile_on_author()
+            author = self._pile_on_author(draws)
             ch_spec = self.channel_specs[c.channel]
             anger = min(1.0, max(0.0, c.anger + cal.PILE_ON_ANGER_SD * draws.normal()))
             child = self._new_complaint(
@@ -956,15 +1175,15 @@ class StormModel(mesa.Model):
                 duration_draw(ch_spec.handle_time, draws),
                 Origin.PILE_ON,
                 c,
+                key,
             )
             if child is not None:
                 c.pile_ons += 1
         self._schedule_pile_on(c)
 
-    def _pile_on_author(self) -> int:
+    def _pile_on_author(self, draws: KeyedStream) -> int:
         """A customer who has not piled on yet (with saturation), else anyone."""
         pop = self.population
-        draws = self.d_contagion
         for _ in range(64):
             a = int(draws.random() * pop.size)
             if not pop.complained[a] or not self.spec.contagion.saturation:
@@ -1046,13 +1265,21 @@ class StormModel(mesa.Model):
             raise ValueError(f"trainee seat: unknown channel(s) {', '.join(unknown)}")
         chans = [self.channel_index[c] for c in seat.channels]
         unit = {i: 1.0 / self.channel_specs[i].concurrency for i in range(self.n_channels)}
+        quality = seat.quality_hint
+        if self.seat_bot:  # a bot like the tier-1 colleagues who work the seat's channels
+            peers = [
+                r.quality
+                for r in self.reps
+                if r.tier == 1 and any(ch in r.base_skills for ch in chans)
+            ]
+            quality = sum(peers) / len(peers) if peers else seat.quality_hint
         self.trainee_rep = Rep(
             self,
             len(self.reps),
             -1,
             chans,
             unit,
-            seat.quality_hint,
+            quality,
             1,
             seat.empowered,
             seat.remedy_limit,
@@ -1118,6 +1345,8 @@ class StormModel(mesa.Model):
         from .scoring import ReplyAction, ReplyContext, score_reply
         from .text import complaint_text, persona
 
+        if self.seat_bot:
+            raise ActionError("this seat is worked by a bot (a counterfactual run)")
         c = self.trainee_inbox.get(int(complaint_id)) if self.trainee_rep is not None else None
         if c is None or c.state != ComplaintState.WAITING:
             raise ActionError(
@@ -1189,7 +1418,7 @@ class StormModel(mesa.Model):
         escalate = act == ReplyAction.ESCALATE and self.has_tier2
         if act == ReplyAction.ESCALATE:
             c.trainee = False  # tier 2 (bots) take it from here
-        self._reply(c, scored.total, traits, escalate=escalate, draws=self.d_trainee)
+        self._reply(c, scored.total, traits, escalate=escalate)
         reaction = _reaction_of(c, escalate)
         if c.history is not None:
             c.history.append((self.now, f"reaction:{reaction}", None))

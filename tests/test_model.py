@@ -173,3 +173,102 @@ def test_patience_none_means_nobody_gives_up():
     k = sim.run(sim.parse_scenario(doc), seed=1).kpis["channels"]["phone"]
     assert k["gave_up"] == 0 and k["abandon_rate"] == 0.0
     assert not math.isnan(k["wait_mean_min"])
+
+
+# --- Common random numbers: what the trainee did not touch is the same in every run ------------
+def _uncongested(quiet):
+    """quiet_tuesday with bots to spare (nobody waits for a free rep) and no global couplings
+    (saturation, crisis mode), so a reply can reach other customers only through its thread."""
+    overrides = {f"shifts.{s.name}.reps": s.reps * 10 for s in quiet.shifts}
+    overrides.update(
+        {
+            "scenario.duration_hours": 14,
+            "contagion.saturation": False,
+            "policy.crisis_threshold": 0,
+        }
+    )
+    return quiet.with_overrides(overrides)
+
+
+def _descendants(table: pd.DataFrame, cid: int) -> set[int]:
+    parent = dict(zip(table["id"], table["parent"], strict=True))
+    out = set()
+    for c in table["id"]:
+        x = c
+        while x != -1:
+            if x == cid:
+                out.add(c)
+                break
+            x = parent.get(x, -1)
+    return out
+
+
+def _by_identity(table: pd.DataFrame) -> pd.DataFrame:
+    cols = ["origin", "channel", "author", "created_min"]
+    return table.assign(origin=table["origin"].astype(str)).set_index(cols).sort_index()
+
+
+def test_one_reply_changes_only_its_own_thread(quiet):
+    scenario = _uncongested(quiet)
+    tables = []
+    for text in (
+        GOOD.format(name="Sam", issue="the delay", step="sort this out"),
+        "whatever. read the FAQ",
+    ):
+        model = trainee_model(scenario, seed=11)
+        item = first_waiting(model)
+        model.act(item.id, "reply_public", text)
+        model.run()
+        table = model.results().complaints
+        tables.append((item.id, table))
+    (cid_a, a), (cid_b, b) = tables
+    assert cid_a == cid_b
+    touched_a, touched_b = _descendants(a, cid_a), _descendants(b, cid_b)
+    a_rest = _by_identity(a[~a["id"].isin(touched_a)])
+    b_rest = _by_identity(b[~b["id"].isin(touched_b)])
+    assert len(a_rest) > 100
+    same = ["outcome", "score", "satisfied", "first_response_min", "closed_min", "pile_ons"]
+    pd.testing.assert_frame_equal(a_rest[same], b_rest[same])
+    # …while the thread itself did change.
+    assert a.loc[a["id"] == cid_a, "score"].item() != b.loc[b["id"] == cid_b, "score"].item()
+
+
+def test_a_bot_in_the_seat_shares_every_draw_outside_it(quiet):
+    scenario = _uncongested(quiet)
+    # An inbox that never fills: a full inbox sends complaints to the bots (a real effect).
+    seat = TraineeSeat(channels=("twitter", "facebook"), share=0.5, max_open=10_000)
+    idle = StormModel(scenario, 11, trainee=seat).run().results().complaints
+    bots = StormModel(scenario, 11, trainee=seat, seat_bot=True).run().results().complaints
+    # New complaints are the same customers at the same minutes in both runs.
+    new_a, new_b = (t[t["origin"] == "new"] for t in (idle, bots))
+    cols = ["channel", "author", "created_min", "trainee"]
+    pd.testing.assert_frame_equal(
+        new_a[cols].reset_index(drop=True), new_b[cols].reset_index(drop=True)
+    )
+    # Outside the seat (and its descendants), every story is the same.
+    seat_ids_a = set().union(*(_descendants(idle, c) for c in idle.loc[idle.trainee, "id"]))
+    seat_ids_b = set().union(*(_descendants(bots, c) for c in bots.loc[bots.trainee, "id"]))
+    rest_a = _by_identity(idle[~idle["id"].isin(seat_ids_a)])
+    rest_b = _by_identity(bots[~bots["id"].isin(seat_ids_b)])
+    same = ["outcome", "score", "satisfied", "first_response_min"]
+    pd.testing.assert_frame_equal(rest_a[same], rest_b[same])
+    # In the seat, the idle trainee lets everyone wait; the bot answers.
+    assert idle.loc[idle.trainee, "answered"].sum() == 0
+    assert bots.loc[bots.trainee, "answered"].mean() > 0.8
+
+
+def test_seat_replications_redraw_only_the_seats_work(quiet):
+    scenario = _uncongested(quiet)
+    seat = TraineeSeat(channels=("twitter", "facebook"), share=0.5)
+    r0, r1 = (
+        StormModel(scenario, 11, trainee=seat, seat_bot=True, seat_replication=r)
+        .run()
+        .results()
+        .complaints
+        for r in (0, 1)
+    )
+    s0, s1 = (t[t.trainee & (t.origin == "new")].reset_index(drop=True) for t in (r0, r1))
+    pd.testing.assert_frame_equal(s0[["created_min", "author"]], s1[["created_min", "author"]])
+    assert not s0["score"].equals(s1["score"])  # the bot's replies were re-drawn
+    again = StormModel(scenario, 11, trainee=seat, seat_bot=True, seat_replication=1).run()
+    pd.testing.assert_frame_equal(again.results().complaints, r1)  # and deterministically

@@ -1,13 +1,15 @@
-"""After the storm: the debrief (scores, first responses, outcomes, the bot-only baseline), its
-plot, transcripts, and the cohort results an instructor reads."""
+"""After the storm: the debrief (scores, first responses, outcomes, the trainee against bots in
+the same seat), its plot, transcripts, and the cohort results an instructor reads."""
 
 from __future__ import annotations
 
 import io
 import math
+import re
 import statistics
 import threading
 from collections import Counter
+from datetime import timedelta
 
 import matplotlib
 
@@ -18,10 +20,12 @@ import numpy as np
 from sim.scoring import CRITERION_LABELS, PASS_MARK
 from sim.text import REACTIONS, persona, reaction_text
 
-from . import engine, grading
+from . import comparison, engine, grading
 from .models import Action, Exercise, User
 
-PLOT_BIN_MIN = 10.0  # the debrief plots count arrivals per ten simulated minutes
+PLOT_BIN_MIN = comparison.BIN_MIN  # the debrief plots count arrivals per ten simulated minutes
+WEAKEST_SHOWN = 3
+COACHING_BELOW = PASS_MARK  # a trainee whose mean reply score is below the pass mark
 _PLOT_LOCK = threading.Lock()  # matplotlib's pyplot state is not thread-safe
 
 
@@ -87,20 +91,57 @@ KPI_LABELS = {
 }
 
 
+# --- You against bots in your seat (issue 10 defect 3) ------------------------------------------
+def versus_bots(ex: Exercise, results) -> dict:
+    """The controlled comparison: your run against bots in your seat, same storm and draws."""
+    bots = comparison.for_exercise(ex)
+    you = comparison.kpi_row(results.kpis, results.complaints, tuple(ex.channels))
+    rows = comparison.compare(you, bots)
+    return {
+        "versus": rows,
+        "versus_headline": comparison.headline(rows),
+        "bot_runs": len(bots.rows),
+        # (label, yours, bots' median) for older readers of the debrief dict
+        "kpis": [(r["label"], r["you"], r.get("median")) for r in rows],
+    }
+
+
+def weakest_replies(actions: list[Action], n: int = WEAKEST_SHOWN) -> list[dict]:
+    """The ``n`` lowest-scored replies, each with what cost most and a better reply."""
+    out = []
+    for a in sorted(actions, key=lambda a: (a.score, a.seq))[:n]:
+        crit = [c for c in a.criteria.get("criteria", []) if c.get("weight", 0) > 0]
+        worst = max(crit, key=lambda c: c["weight"] - c["points"], default=None)
+        better = a.criteria.get("better_reply")
+        out.append(
+            {
+                "action": a,
+                "score": a.score,
+                "customer": a.complaint.get("author", ""),
+                "channel": a.complaint.get("channel", ""),
+                "text": a.text,
+                "missed": None
+                if worst is None or worst["points"] >= worst["weight"]
+                else {"label": worst["label"], "feedback": worst["feedback"]},
+                "auto_fail": a.criteria.get("auto_fail"),
+                "better_reply": better,
+            }
+        )
+    return out
+
+
 def debrief(ex: Exercise) -> dict:
     """Everything the debrief page shows (cached with the finished model)."""
     entry = engine.final_model(ex)
     if entry.debrief is not None:
         return entry.debrief
     results = entry.model.results()
-    baseline = engine.baseline_results(ex.scenario_id, ex.start_min, ex.duration_min, ex.seed)
     actions = list(ex.actions)
     table = results.complaints
     seat = table[table["trainee"]]
     outcomes = Counter(str(o) for o in seat["outcome"])
     missed = int((~seat["answered"].astype(bool)).sum()) if len(seat) else 0
     scores = [a.score for a in actions]
-    totals = (results.kpis["complaints"], baseline.kpis["complaints"])
     outcomes_sorted = sorted(outcomes.items(), key=lambda kv: -kv[1])
     data = {
         "replies": len(actions),
@@ -112,80 +153,93 @@ def debrief(ex: Exercise) -> dict:
         "missed": missed,
         "outcomes": [(OUTCOME_LABELS.get(o, o.replace("_", " ")), n) for o, n in outcomes_sorted],
         "reactions": Counter(a.reaction for a in actions).most_common(),
-        "kpis": [
-            (KPI_LABELS[k], v, b)
-            for (k, v), b in zip(
-                _kpi_row(results.kpis, ex.channels).items(),
-                _kpi_row(baseline.kpis, ex.channels).values(),
-                strict=True,
-            )
-        ],
         "pass_mark": PASS_MARK,
+        **versus_bots(ex, results),
+        "weakest": weakest_replies(actions),
     }
-    # grades: the exercise's grade and its rule; no hourly peak in a storm shorter than an hour
+    # grades: the exercise's grade and its rule (the comparison shows no hourly peak)
     data["grade"] = grading.exercise_grade(ex)
     data["pass_rule"] = grading.PASS_RULE
-    if ex.duration_min < 60:  # "most in one clock hour" of a 30-minute storm means nothing
-        rate = 60.0 / ex.duration_min
-        data["kpis"] = [
-            (
-                ("Complaints per hour (rate over the exercise)", *(round(n * rate) for n in totals))
-                if label == KPI_LABELS["peak_per_hour"]
-                else (label, you, bot)
-            )
-            for label, you, bot in data["kpis"]
-        ]
     entry.debrief = data
     return data
 
 
-def _bins(created: np.ndarray, anger: np.ndarray, duration: float):
-    edges = np.arange(0.0, duration + PLOT_BIN_MIN / 2, PLOT_BIN_MIN)
-    counts, _ = np.histogram(created, edges)
-    sums, _ = np.histogram(created, edges, weights=anger)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mood = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
-    return edges[:-1] + PLOT_BIN_MIN / 2, counts, mood
+_STYLE_ATTR = re.compile(r'style="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.S)
+
+
+def _presentation_attributes(m: re.Match) -> str:
+    pairs = (p.split(":", 1) for p in m.group(1).split(";") if ":" in p)
+    return " ".join(f'{k.strip()}="{v.strip()}"' for k, v in pairs)
+
+
+def csp_safe_svg(svg: bytes) -> bytes:
+    """Matplotlib's SVG with inline ``style`` turned into presentation attributes.
+
+    The trainer's CSP (``style-src 'self'``) blocks inline styles, so a browser opening the SVG
+    alone drew every shape with the default black fill; ``fill="…"`` attributes are not CSS.
+    """
+    text = _STYLE_ELEMENT.sub("", svg.decode("utf-8"))
+    return _STYLE_ATTR.sub(_presentation_attributes, text).encode("utf-8")
 
 
 def plot_svg(ex: Exercise) -> bytes:
-    """Volume and mood over the exercise, yours against the bot-only run; your replies marked."""
+    """Volume and mood over the exercise on the clock the trainee saw: your run as a line, the
+    bots in your seat as a band (their range over the replications); your replies marked."""
     entry = engine.final_model(ex)
     table = entry.model.results().complaints
-    base = engine.baseline_results(
-        ex.scenario_id, ex.start_min, ex.duration_min, ex.seed
-    ).complaints
-    mid, n_you, mood_you = _bins(
-        table["created_min"].to_numpy(), table["anger"].to_numpy(), ex.duration_min
-    )
-    _, n_bot, mood_bot = _bins(
-        base["created_min"].to_numpy(), base["anger"].to_numpy(), ex.duration_min
-    )
+    bots = comparison.for_exercise(ex)
+    edges = comparison.bin_edges(ex.duration_min)
+    n_you, mood_you = comparison.binned(table, ex.duration_min)
+    with np.errstate(all="ignore"):
+        n_lo, n_hi, n_med = (f(bots.counts, axis=0) for f in (np.min, np.max, np.median))
+        mood_lo, mood_hi = np.nanmin(bots.mood, axis=0), np.nanmax(bots.mood, axis=0)
+    start = engine.scenario_of(ex).info.start
+    step = 10.0 if ex.duration_min <= 60 else 20.0 if ex.duration_min <= 120 else 30.0
+    ticks = np.arange(0.0, ex.duration_min, step)
+    if ex.duration_min - ticks[-1] < step / 2:  # the end's label would sit on the last one
+        ticks = ticks[:-1]
+    ticks = np.append(ticks, ex.duration_min)
+    labels = [(start + timedelta(minutes=float(t))).strftime("%H:%M") for t in ticks]
+    band = "#b9c4cf"
+
+    def closed(v):  # a value per bin → one per edge, for a step drawn over the whole bin
+        return np.append(v, v[-1])
+
+    outside = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "frameon": False}
     with _PLOT_LOCK:
-        fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(8, 5.2), sharex=True, layout="constrained")
-        width = PLOT_BIN_MIN * 0.4
-        ax1.bar(mid - width / 2, n_you, width, label="with you in the seat", color="#2f6fb0")
-        ax1.bar(mid + width / 2, n_bot, width, label="bot staff only", color="#b9c4cf")
-        ax1.set_ylabel(f"complaints / {PLOT_BIN_MIN:g} min")
-        ax1.legend(loc="upper left", frameon=False, fontsize=9)
-        ax2.plot(mid, mood_you, marker="o", color="#2f6fb0", label="with you")
-        ax2.plot(mid, mood_bot, marker="o", color="#8a96a3", ls="--", label="bot staff only")
+        fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(9, 5.6), sharex=True, layout="constrained")
+        ax1.fill_between(edges, closed(n_lo), closed(n_hi), step="post", color=band, lw=0,
+                         label=f"bots in your seat\n(range of {len(bots.rows)} runs)")  # fmt: skip
+        ax1.stairs(
+            n_med, edges, baseline=None, color="#6b7785", ls="--", lw=1, label="bots: median"
+        )
+        ax1.stairs(n_you, edges, baseline=None, color="#2f6fb0", lw=2, label="you")
+        ax1.set_ylabel(f"complaints / {PLOT_BIN_MIN:g} min", fontsize=11)
+        ax1.set_ylim(bottom=0)
+        ax1.legend(fontsize=10, **outside)
+        ax2.fill_between(edges, closed(mood_lo), closed(mood_hi), step="post", color=band, lw=0,
+                         label="bots (range)")  # fmt: skip
+        ax2.stairs(mood_you, edges, baseline=None, color="#2f6fb0", lw=2, label="you")
         ax2.set_ylim(0, 1)
-        ax2.set_ylabel("mood (anger 0–1)")
-        ax2.set_xlabel("simulated minutes")
+        ax2.set_ylabel("mood (anger 0–1)", fontsize=11)
+        ax2.set_xlabel("clock time", fontsize=11)
+        ax2.set_xticks(ticks, labels)
+        ax2.set_xlim(0, ex.duration_min)
         for a in ex.actions:
             colour = "#2a9d55" if a.passed else "#d1495b"
             for ax in (ax1, ax2):
-                ax.axvline(a.sim_min, color=colour, alpha=0.5, lw=1)
+                ax.axvline(a.sim_min, color=colour, alpha=0.6, lw=1)
         ax2.plot([], [], color="#2a9d55", label="your reply (pass)")
-        ax2.plot([], [], color="#d1495b", label="your reply (below 70)")
-        ax2.legend(loc="upper left", frameon=False, fontsize=9, ncol=2)
+        ax2.plot([], [], color="#d1495b", label=f"your reply (below {PASS_MARK:g})")
+        ax2.legend(fontsize=10, **outside)
         for ax in (ax1, ax2):
             ax.spines[["top", "right"]].set_visible(False)
+            ax.tick_params(labelsize=10)
         buf = io.BytesIO()
-        fig.savefig(buf, format="svg")
+        fig.savefig(buf, format="svg", facecolor="white")
         plt.close(fig)
-    return buf.getvalue()
+    return csp_safe_svg(buf.getvalue())
 
 
 def transcript(ex: Exercise) -> list[dict]:
