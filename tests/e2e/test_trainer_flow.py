@@ -75,7 +75,7 @@ def test_trainee_plays_replies_and_reaches_the_debrief_then_instructor_exports(p
     page.wait_for_load_state("load")
     assert page.locator("img.plot").evaluate("img => img.naturalWidth") > 0
     text = page.inner_text("main")
-    assert "Bot staff only" in text and "First responses" in text
+    assert "You against bots in your seat" in text and "First responses" in text
     shot(page, "06-debrief")
     page.click("text=Transcript")
     page.wait_for_selector(".conversation")
