@@ -108,6 +108,9 @@ class Trainee:
         ctype = {"Content-Type": "application/x-www-form-urlencoded"}
         status, _, _ = self.request("POST", "/login", urllib.parse.urlencode(form), ctype)
         assert status == 302, f"sign-in failed: {status}"
+        # Signing in starts a fresh session with a new CSRF secret: read the token again.
+        _, _, page = self.request("GET", "/exercises/")
+        self.token = CSRF.search(page.decode()).group(1)
 
     def sign_in_and_start(self) -> int:
         self.sign_in()
