@@ -23,7 +23,6 @@ import argparse
 import os
 import random
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -42,6 +41,7 @@ from benchmarks.bench_trainer import (
     percentile,
     reply_text,
     seed_database,
+    wait_for_server,
 )
 from benchmarks.report import print_table
 
@@ -180,15 +180,7 @@ def run(
     waits: list[float] = []
     out: dict = {}
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the trainer server did not start") from None
-                time.sleep(0.2)
+        wait_for_server(port, server, 120)
         players = [
             threading.Thread(
                 target=play,

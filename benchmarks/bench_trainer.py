@@ -47,6 +47,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for_server(port: int, server: subprocess.Popen, timeout_s: float) -> None:
+    """Wait until the trainer server listens on ``port``; raise if it dies or takes too long."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("the trainer server did not start") from None
+            time.sleep(0.2)
+
+
 def seed_database(instance: Path, n: int) -> None:
     """Tables, one instructor, a cohort of ``n`` trainees, a 60-minute recall assignment."""
     from flask_migrate import upgrade
@@ -234,15 +247,7 @@ def load(
         stderr=log,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the trainer server did not start") from None
-                time.sleep(0.2)
+        wait_for_server(port, server, 60)
         samples: dict[str, list[float]] = defaultdict(list)
         errors: list[str] = []
         lock = threading.Lock()
