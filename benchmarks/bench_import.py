@@ -29,13 +29,10 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 import uuid
 from pathlib import Path
 
 from benchmarks.bench_trainer import (
-    CSRF,
-    PASSWORD,
     Trainee,
     free_port,
     percentile,
@@ -63,17 +60,6 @@ def add_import_cohort(instance: Path) -> int:
     return cid
 
 
-def sign_in(t: Trainee, username: str) -> None:
-    _, _, page = t.request("GET", "/login")
-    t.token = CSRF.search(page.decode()).group(1)
-    form = {"username": username, "password": PASSWORD, "csrf_token": t.token}
-    ctype = {"Content-Type": "application/x-www-form-urlencoded"}
-    status, headers, _ = t.request("POST", "/login", urllib.parse.urlencode(form), ctype)
-    assert status == 302, f"sign-in failed: {status}"
-    _, _, page = t.request("GET", headers["Location"])
-    t.token = CSRF.search(page.decode()).group(1)  # a new session has a new CSRF secret
-
-
 def csv_body(rows: int) -> bytes:
     lines = ["username,display_name"] + [f"new{i:04d},New Trainee {i}" for i in range(rows)]
     return ("\n".join(lines) + "\n").encode()
@@ -82,7 +68,7 @@ def csv_body(rows: int) -> bytes:
 def do_import(port: int, cohort_id: int, rows: int, out: dict) -> None:
     t = Trainee(port, "coach")
     t.conn.timeout = 3600
-    sign_in(t, "coach")
+    t.sign_in()
     boundary = uuid.uuid4().hex
     part = f"--{boundary}\r\nContent-Disposition: form-data; name="
     body = b"".join(
@@ -106,12 +92,7 @@ def play(port, username, stop, samples, refused, lock, rng, ready: threading.Sem
     through (the server's first replies build models and load the scorer: warm-up, not load)."""
     warm = False
     t = Trainee(port, username)
-    sign_in(t, username)
-    ctype = {"Content-Type": "application/x-www-form-urlencoded"}
-    body = urllib.parse.urlencode({"csrf_token": t.token})
-    status, headers, _ = t.request("POST", "/assignments/1/start", body, ctype)
-    assert status == 302, f"start failed: {status}"
-    eid = int(headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    eid = t.sign_in_and_start()
     inbox: list = []
     next_reply = time.monotonic() + rng.uniform(1, 4)
     while not stop.is_set():

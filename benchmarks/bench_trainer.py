@@ -119,10 +119,11 @@ class Trainee:
         self.token = CSRF.search(page.decode()).group(1)
         form = {"username": self.username, "password": PASSWORD, "csrf_token": self.token}
         ctype = {"Content-Type": "application/x-www-form-urlencoded"}
-        status, _, _ = self.request("POST", "/login", urllib.parse.urlencode(form), ctype)
+        status, headers, _ = self.request("POST", "/login", urllib.parse.urlencode(form), ctype)
         assert status == 302, f"sign-in failed: {status}"
-        # Signing in starts a fresh session with a new CSRF secret: read the token again.
-        _, _, page = self.request("GET", "/exercises/")
+        # Signing in starts a fresh session with a new CSRF secret: read it on the landing page
+        # (a trainee's exercises, an instructor's cohorts).
+        _, _, page = self.request("GET", headers["Location"])
         self.token = CSRF.search(page.decode()).group(1)
 
     def sign_in_and_start(self) -> int:
