@@ -38,7 +38,6 @@ def start_for_cohort(assignment: Assignment) -> int:
 def retry(ex: Exercise) -> Exercise:
     """A new attempt at the same storm: same scenario window, seed, speed and seat, running."""
     first = ex.first_attempt or ex
-    wall = utcnow()
     again = Exercise(
         assignment_id=None,
         retry_of=first.id,
@@ -55,12 +54,7 @@ def retry(ex: Exercise) -> Exercise:
         remedy_limit=ex.remedy_limit,
         weights=dict(ex.weights),
         canned_replies=list(ex.canned_replies),
-        state=ExerciseState.RUNNING,
-        clock_sim_min=0.0,
-        clock_wall_at=wall,
-        acked_sim_min=0.0,
-        acked_at=wall,
-        started_at=wall,
+        **engine.new_clock(running=True),
     )
     db.session.add(again)
     return again

@@ -224,7 +224,6 @@ def start_exercise(assignment: Assignment, trainee: User, *, running: bool = Tru
         raise Rejected(404, f"unknown scenario {assignment.scenario_id!r}")
     share, max_open = SEAT_BY_DIFFICULTY[Difficulty(assignment.difficulty)]
     org = org_settings()
-    wall = utcnow()
     ex = Exercise(
         assignment_id=assignment.id,
         trainee_id=trainee.id,
@@ -240,15 +239,23 @@ def start_exercise(assignment: Assignment, trainee: User, *, running: bool = Tru
         remedy_limit=org.remedy_limit,
         weights=dict(org.weights),
         canned_replies=list(org.canned_replies),
-        state=ExerciseState.RUNNING if running else ExerciseState.PAUSED,
-        clock_sim_min=0.0,
-        clock_wall_at=wall,
-        acked_sim_min=0.0,
-        acked_at=wall,
-        started_at=wall,
+        **new_clock(running),
     )
     db.session.add(ex)
     return ex
+
+
+def new_clock(running: bool) -> dict:
+    """The clock columns of a new exercise: simulated minute 0 now, running or paused."""
+    wall = utcnow()
+    return {
+        "state": ExerciseState.RUNNING if running else ExerciseState.PAUSED,
+        "clock_sim_min": 0.0,
+        "clock_wall_at": wall,
+        "acked_sim_min": 0.0,
+        "acked_at": wall,
+        "started_at": wall,
+    }
 
 
 # --- The model cache ---------------------------------------------------------------------------
