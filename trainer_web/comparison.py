@@ -177,8 +177,9 @@ def compare(you: dict, bots: BotRuns) -> list[dict]:
         }[verdict]
         if rate:
             diff = 100 * (mine - med)
+            points = "point" if f"{abs(diff):.0f}" == "1" else "points"
             text = (
-                f"{label}: {_fmt(mine, True)}, {abs(diff):.0f} points "
+                f"{label}: {_fmt(mine, True)}, {abs(diff):.0f} {points} "
                 f"{'above' if diff >= 0 else 'below'} the bots' {_fmt(med, True)} "
                 f"({band}) — {where}."
             )

@@ -183,9 +183,13 @@ def csp_safe_svg(svg: bytes) -> bytes:
     return _STYLE_ATTR.sub(_presentation_attributes, text).encode("utf-8")
 
 
-def plot_svg(ex: Exercise) -> bytes:
+def plot_svg(ex: Exercise, *, narrow: bool = False) -> bytes:
     """Volume and mood over the exercise on the clock the trainee saw: your run as a line, the
-    bots in your seat as a band (their range over the replications); your replies marked."""
+    bots in your seat as a band (their range over the replications); your replies marked.
+
+    ``narrow`` draws it for a phone: a tall figure about as wide as the screen, so the text is
+    not shrunk to a third (a 9-inch figure in a 360-pixel column), legends under each panel and
+    half as many clock labels."""
     entry = engine.final_model(ex)
     table = entry.model.results().complaints
     bots = comparison.for_exercise(ex)
@@ -196,6 +200,8 @@ def plot_svg(ex: Exercise) -> bytes:
         mood_lo, mood_hi = np.nanmin(bots.mood, axis=0), np.nanmax(bots.mood, axis=0)
     start = engine.scenario_of(ex).info.start
     step = 10.0 if ex.duration_min <= 60 else 20.0 if ex.duration_min <= 120 else 30.0
+    if narrow:
+        step *= 2
     ticks = np.arange(0.0, ex.duration_min, step)
     if ex.duration_min - ticks[-1] < step / 2:  # the end's label would sit on the last one
         ticks = ticks[:-1]
@@ -206,9 +212,14 @@ def plot_svg(ex: Exercise) -> bytes:
     def closed(v):  # a value per bin → one per edge, for a step drawn over the whole bin
         return np.append(v, v[-1])
 
-    outside = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "frameon": False}
+    if narrow:  # under the panel, in two columns: beside it there is no room on a phone
+        outside = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.12), "frameon": False}
+        outside["ncol"] = 2
+    else:
+        outside = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "frameon": False}
+    size = (4.4, 7.4) if narrow else (9, 5.6)
     with _PLOT_LOCK:
-        fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(9, 5.6), sharex=True, layout="constrained")
+        fig, (ax1, ax2) = plt.subplots(2, 1, figsize=size, sharex=True, layout="constrained")
         ax1.fill_between(edges, closed(n_lo), closed(n_hi), step="post", color=band, lw=0,
                          label=f"bots in your seat\n(range of {len(bots.rows)} runs)")  # fmt: skip
         ax1.stairs(

@@ -191,7 +191,8 @@ def debrief_plot(exercise_id: int):
     ex = exercise_for_viewer(exercise_id)
     if ex.state != ExerciseState.FINISHED:
         abort(409, "the debrief is ready when the exercise has finished")
-    return Response(debriefs.plot_svg(ex), mimetype="image/svg+xml")
+    narrow = request.args.get("layout") == "narrow"  # the phone's version (a <picture> source)
+    return Response(debriefs.plot_svg(ex, narrow=narrow), mimetype="image/svg+xml")
 
 
 @bp.get("/exercises/<int:exercise_id>/transcript")
