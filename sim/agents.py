@@ -115,6 +115,11 @@ class Complaint(mesa.Agent):
     n_branch = 0.0
     spread = 1.0
     cversion = 0  # contagion version: bumped when the thread's spread changes
+    # The thread's pile-ons on a unit-rate scale (time-rescaled Hawkes): ``phi0`` is the kernel's
+    # mass Φ at the last reference age (creation, the last pile-on or a change of spread) and
+    # ``gap`` the integrated intensity still to go from there to the next pile-on.
+    phi0 = 0.0
+    gap = math.nan
     pile_ons = 0
     follow_ups = 0
     acknowledged = False

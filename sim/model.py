@@ -964,9 +964,7 @@ class StormModel(mesa.Model):
         if c.history is not None:
             c.history.append((now, "reply", score))
         if c.public and c.n_branch > 0 and self._reply_effect:
-            c.spread = spread_multiplier(score, traits, wait, c.pile_ons)
-            c.cversion += 1
-            self._schedule_pile_on(c)
+            self._respread(c, spread_multiplier(score, traits, wait, c.pile_ons))
         if escalate:
             c.tier2 = True
             self._route(c)
@@ -1138,18 +1136,39 @@ class StormModel(mesa.Model):
         )
 
     def _schedule_pile_on(self, c: Complaint) -> None:
-        """Draw the next pile-on of a public post (time-rescaled Hawkes offspring)."""
+        """Schedule the next pile-on of a public post (time-rescaled Hawkes offspring).
+
+        The thread's pile-ons are the points of a unit-rate Poisson process (its own draws) read
+        through the integrated intensity ``n_branch · spread · Φ(age)``: the next one comes when
+        the intensity integrated since ``phi0`` reaches ``gap``. A reply that changes the spread
+        keeps the gap still to go (:meth:`_respread`) instead of drawing a new one, so with
+        common random numbers a damping reply can only remove pile-ons from a thread and an
+        amplifying one only add them — the trainer's comparison with bots in the same seat
+        measures the reply, not a fresh draw of the thread's luck.
+        """
         rate = c.n_branch * c.spread
         if rate <= 0:
             return
-        age = self.now - c.created
-        rc = c.rc
-        if rc is None:
-            rc = c.rc = KeyedStream(c.key ^ TAG_CONTAGION)
-        u = self.kernel.cumulative(age) + rc.exponential() / rate
+        if c.gap != c.gap:  # NaN: the first, or the one after a pile-on, not drawn yet
+            rc = c.rc
+            if rc is None:
+                rc = c.rc = KeyedStream(c.key ^ TAG_CONTAGION)
+            c.gap = rc.exponential()
+        u = c.phi0 + c.gap / rate
         if u >= 1.0:
             return
         self._push(c.created + self.kernel.inverse(u), EV_PILE_ON, c, c.cversion)
+
+    def _respread(self, c: Complaint, spread: float) -> None:
+        """The thread's spread changes now: the intensity used so far is spent, the rest of the
+        gap to the next pile-on runs at the new rate."""
+        phi = self.kernel.cumulative(self.now - c.created)
+        if c.gap == c.gap:
+            c.gap = max(0.0, c.gap - c.n_branch * c.spread * (phi - c.phi0))
+        c.phi0 = phi
+        c.spread = spread
+        c.cversion += 1
+        self._schedule_pile_on(c)
 
     def _on_pile_on(self, c: Complaint, version: int) -> None:
         if version != c.cversion:
@@ -1179,6 +1198,8 @@ class StormModel(mesa.Model):
             )
             if child is not None:
                 c.pile_ons += 1
+        c.phi0 = self.kernel.cumulative(self.now - c.created)
+        c.gap = math.nan
         self._schedule_pile_on(c)
 
     def _pile_on_author(self, draws: KeyedStream) -> int:

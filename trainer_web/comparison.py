@@ -41,9 +41,12 @@ def kpi_row(kpis: dict, table, channels) -> dict:
     """The compared KPIs of one run (service level: mean over the seat's channels).
 
     A short exercise ends before an ignored customer's patience does, so a customer still
-    waiting for a first answer at the end counts as ignored: expected to churn and to shame
-    the brand in public as often as ignored customers do (:mod:`sim.calibration`). Without
-    this, leaving the seat's inbox to rot would look *better* than answering it.
+    waiting for a first answer at the end counts as ignored: expected to churn, to shame the
+    brand in public and to try another channel as often as ignored customers do
+    (:mod:`sim.calibration`), and each public re-post to draw as many pile-ons, with as many
+    followers, as this run's public posts did. Without this, leaving the seat's inbox to rot
+    would look *better* than answering it: the exercise ends before those customers' patience
+    does, so their re-posts, pile-ons and impressions fall after the end.
     """
     counted = table["counted"].to_numpy()
     answered = table["answered"].to_numpy()
@@ -54,14 +57,24 @@ def kpi_row(kpis: dict, table, channels) -> dict:
     sl = [chans[c]["service_level"] for c in channels if chans.get(c)]
     sl = [s for s in sl if s is not None]
     n = int(counted.sum())
+    reposts = cal.IGNORED_SHAME_PUBLICLY * n_waiting  # expected, after the end
+    public = table["public"].to_numpy() & counted
+    piles = table["origin"].astype(str).to_numpy() == "pile_on"
+    per_post = float(table["pile_ons"].to_numpy()[public].sum()) / max(int(public.sum()), 1)
+    more_piles = reposts * per_post
+    followers = table["followers"].to_numpy()
+    pile_reach = float(followers[piles & counted].mean()) if (piles & counted).any() else 0.0
+    more_seen = cal.IGNORED_SHAME_PUBLICLY * float(followers[waiting].sum())
+    more_seen += more_piles * pile_reach
+    more_complaints = reposts + cal.IGNORED_SWITCH_CHANNEL * n_waiting + more_piles
     satisfied = int((table["satisfied"].fillna(False).to_numpy(dtype=bool) & counted).sum())
     return {
         "answered": float(answered[seat].mean()) if seat.any() else None,
         "churned": kpis["churned"] + cal.IGNORED_CHURN * n_waiting,
-        "escalated_public": kpis["escalated_public"] + cal.IGNORED_SHAME_PUBLICLY * n_waiting,
-        "pile_ons": kpis.get("pile_ons"),
-        "complaints": kpis["complaints"],
-        "impressions": int(kpis["impressions"] or 0),
+        "escalated_public": kpis["escalated_public"] + reposts,
+        "pile_ons": (kpis.get("pile_ons") or 0) + more_piles,
+        "complaints": kpis["complaints"] + more_complaints,
+        "impressions": round(float(kpis["impressions"] or 0) + more_seen),
         # Of every customer: answering nobody must not shrink the denominator (CSAT's does).
         "csat": satisfied / n if n else None,
         "service_level": statistics.fmean(sl) if sl else None,

@@ -48,6 +48,9 @@ def test_a_trainee_who_answers_nothing_comes_out_worse_than_the_bots(app, alice,
     # The customers left waiting count: more lost and more public escalations than any bot run.
     verdicts = {r["key"]: r["verdict"] for r in d["versus"]}
     assert verdicts["churned"] == verdicts["escalated_public"] == "worse"
+    # …and nothing credits doing nothing (impressions read "better than every bot run" when
+    # the ignored customers' expected public shaming was left out of them).
+    assert "better" not in verdicts.values(), verdicts
     assert re.search(r"You lost [\d.]+ more customers than bots would have", page)
 
 
