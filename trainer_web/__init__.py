@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None, *, instance_path: str | Path | N
 
     from . import engine, errors, security
 
+    engine.reload_library()  # a (re)started app reads the scenario folder afresh
     security.init_app(app)
     errors.init_app(app)
     app.extensions["stormdesk.models"] = engine.ModelCache(app.config["MODEL_CACHE_SIZE"])

@@ -8,7 +8,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
-from .engine import Rejected
+from .engine import Rejected, Unreplayable
 from .extensions import db, login_manager
 
 DB_DOWN = (
@@ -66,6 +66,12 @@ def _rejected(e: Rejected):
     return error_response(e.status, "Not accepted", e.message)
 
 
+def _read_only(e: Unreplayable):
+    """A view that needed an exercise's model when it cannot be rebuilt: refused, not a 500."""
+    db.session.rollback()
+    return error_response(409, "Read-only exercise", f"This exercise is read-only: {e.reason}.")
+
+
 def _database_down(e: Exception):
     try:
         db.session.rollback()
@@ -83,6 +89,7 @@ def init_app(app) -> None:
     app.register_error_handler(CSRFError, _csrf)
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(Rejected, _rejected)
+    app.register_error_handler(Unreplayable, _read_only)
     app.register_error_handler(OperationalError, _database_down)
     app.register_error_handler(InterfaceError, _database_down)
     app.register_error_handler(PoolTimeout, _database_down)
