@@ -315,19 +315,22 @@ def replay_mismatch(ex: Exercise, detail: str) -> Unreplayable:
     return Unreplayable(f"{version}: {detail}")
 
 
-_READ_ONLY: dict[tuple, str] = {}  # (exercise id, pin, model version) → why it is read-only
+def _read_only_memo() -> dict[tuple, str]:
+    """(exercise id, pin, model version) → why it is read-only, for this app's database."""
+    return current_app.extensions.setdefault("stormdesk.read_only", {})
 
 
 def _read_only(ex: Exercise, e: Unreplayable) -> Unreplayable:
-    _READ_ONLY[(ex.id, ex.scenario_sha256, ex.model_version)] = e.reason
+    _read_only_memo()[(ex.id, ex.scenario_sha256, ex.model_version)] = e.reason
     return e
 
 
 def read_only_reason(ex: Exercise, *, check: bool = False) -> str | None:
     """Why ``ex`` is read-only (None: it replays). ``check`` replays it now to find out."""
     key = (ex.id, ex.scenario_sha256, ex.model_version)
-    if key in _READ_ONLY:
-        return _READ_ONLY[key]
+    memo = _read_only_memo()
+    if key in memo:
+        return memo[key]
     try:
         scenario_of(ex)
         if check:
