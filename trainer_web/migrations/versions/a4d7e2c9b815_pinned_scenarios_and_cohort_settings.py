@@ -1,5 +1,7 @@
-"""pinned scenarios and cohort settings: an exercise keeps the scenario text it was played with
-(a content-addressed copy and the model version); a cohort may have its own settings
+"""pinned scenarios and cohort settings
+
+An exercise keeps the scenario text it was played with (a content-addressed copy, sha256, and
+the model version); a cohort may have its own settings, overriding the organisation's.
 
 Existing exercises are pinned here to the library file as it is now (the closest record there
 is); one whose file has left the library stays unpinned and is shown read-only.
