@@ -195,3 +195,29 @@ def test_edited_and_deleted_library_scenarios_never_break_an_old_exercise(own_da
     assert r.status_code == 409 and "read-only" in r.get_json()["message"]
     with app.app_context():
         db.engine.dispose()
+
+
+def test_a_pinned_scenario_keeps_its_forecast_file(app, tmp_path):
+    """holiday_rush reads a forecast CSV: the copy holds it, so deleting both files from the
+    library changes nothing for the pinned scenario."""
+    import sim
+    from trainer_web import engine
+
+    library = tmp_path / "library"
+    shutil.copytree(LIBRARY, library)
+    app.config["SCENARIO_DIR"] = str(library)
+    engine.reload_library()
+    with app.app_context():
+        original = sim.load_scenario(library / "holiday_rush.toml")
+        copy = engine.pin_scenario("holiday_rush")
+        db.session.commit()
+        sha = copy.sha256
+        assert list(copy.files) == ["forecasts/holiday_rush.csv"]
+    (library / "forecasts" / "holiday_rush.csv").unlink()
+    (library / "holiday_rush.toml").unlink()
+    engine.reload_library()
+    engine._pinned_full.cache_clear()
+    with app.app_context():
+        pinned = engine._pinned_full(sha)
+        assert pinned.sha256 == original.sha256 and pinned.arrivals.forecast is not None
+        assert engine._pinned_window(sha, 600.0, 60.0).info.duration_hours == 1.0
