@@ -31,10 +31,12 @@ def create_app(test_config: dict | None = None, *, instance_path: str | Path | N
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
 
-    from . import engine, errors, security
+    from . import dbguard, engine, errors, security
 
+    engine.reload_library()  # a (re)started app reads the scenario folder afresh
     security.init_app(app)
     errors.init_app(app)
+    dbguard.init_app(app)
     app.extensions["stormdesk.models"] = engine.ModelCache(app.config["MODEL_CACHE_SIZE"])
 
     from .admin import bp as admin_bp

@@ -11,6 +11,8 @@ from datetime import datetime
 
 from flask import url_for
 
+import sim
+
 from . import engine, grading
 from .debrief import trainee_summary
 from .extensions import db
@@ -38,11 +40,17 @@ def start_for_cohort(assignment: Assignment) -> int:
 def retry(ex: Exercise) -> Exercise:
     """A new attempt at the same storm: same scenario window, seed, speed and seat, running."""
     first = ex.first_attempt or ex
+    if ex.scenario_sha256 is None:
+        raise engine.Rejected(
+            409, "this storm cannot be played again: " + engine._no_pin(ex).reason
+        )
     again = Exercise(
         assignment_id=None,
         retry_of=first.id,
         trainee_id=ex.trainee_id,
         scenario_id=ex.scenario_id,
+        scenario_sha256=ex.scenario_sha256,  # the same storm: the first attempt's pinned text
+        model_version=sim.__version__,
         seed=ex.seed,
         speed=ex.speed,
         start_min=ex.start_min,
@@ -238,6 +246,8 @@ def _alerts(ex: Exercise, presence_: str, now_min: float, inbox: list[dict]) -> 
                 f"{len(inbox)} waiting",
             }
         )
+    if presence_ == "read-only":
+        alerts.append({"kind": "read_only", "text": f"read-only: {engine.read_only_reason(ex)}"})
     if presence_ in ("dropped", "not responding"):
         alerts.append({"kind": "dropped", "text": f"{presence_}: the desk is not open"})
     return alerts
@@ -268,8 +278,17 @@ def live_class(cohort: Cohort) -> dict:
             "transcript": url_for("exercises.transcript", exercise_id=ex.id),
         }
         inbox: list[dict] = []
-        if ex.state != ExerciseState.FINISHED:
-            s = engine.state(ex, ack=False)
+        read_only = engine.read_only_reason(ex)
+        if read_only is None and ex.state != ExerciseState.FINISHED:
+            try:
+                s = engine.state(ex, ack=False)
+            except engine.Unreplayable as e:
+                read_only = e.reason
+        if read_only is not None:  # shown from what is stored: no live model
+            g = grading.exercise_grade(ex)
+            row.update(now_min=engine.sim_now(ex), duration_min=ex.duration_min, read_only=True)
+            row.update(mean_score=g.mean_reply)
+        elif ex.state != ExerciseState.FINISHED:
             inbox = s["inbox"]
             row.update(
                 now_min=s["now_min"],
@@ -290,7 +309,7 @@ def live_class(cohort: Cohort) -> dict:
                 duration_min=ex.duration_min,
                 mean_score=g.mean_reply,
             )
-        p = presence(ex, wall)
+        p = "read-only" if read_only is not None else presence(ex, wall)
         row.update(
             state=p,
             grade=g.score,

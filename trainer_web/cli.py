@@ -143,12 +143,21 @@ def _check_database(app) -> None:
     """Fail now, in one line, if the database is unreachable, corrupt or not initialised."""
     from sqlalchemy import inspect
 
+    from .dbguard import head_revision
     from .extensions import db
 
     with app.app_context(), db.engine.connect() as conn:
         if not inspect(conn).has_table("user"):
             raise click.ClickException(
                 "the database has no trainer tables yet: run `stormdesk trainer init-db`"
+            )
+        current = None
+        if inspect(conn).has_table("alembic_version"):
+            current = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        if current != head_revision(app):
+            raise click.ClickException(
+                f"the database schema ({current or 'unknown'}) is older than this trainer's "
+                f"({head_revision(app)}): run `stormdesk trainer init-db` to upgrade it"
             )
 
 

@@ -112,7 +112,7 @@ def for_exercise(ex) -> BotRuns:
     """The bot-seat replications of a trainer exercise (cached by window, seed and seat)."""
     from . import engine
 
-    scenario = engine.exercise_scenario(ex.scenario_id, ex.start_min, ex.duration_min)
+    scenario = engine.scenario_of(ex)
     routing = frozenset(engine.final_model(ex).model.seat_log.items())
     return bot_seat_runs(scenario, ex.seed, engine.seat_of(ex), tuple(ex.channels), routing)
 

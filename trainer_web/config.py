@@ -87,5 +87,9 @@ def from_environment(instance: Path) -> dict:
         # 0 when browsers connect directly. ``serve --proxy-hops`` sets it too.
         "PROXY_HOPS": proxy_hops(),
         "MODEL_CACHE_SIZE": 64,
+        # Stop acknowledging (503) if the SQLite file is deleted or replaced under the server.
+        "DB_FILE_GUARD": True,
+        # The scenario library new exercises are started from (each exercise keeps its own copy).
+        "SCENARIO_DIR": os.environ.get("TRAINER_SCENARIO_DIR") or str(REPO_ROOT / "scenarios"),
         "PASSWORD_HASH_METHOD": "scrypt",  # werkzeug's default; tests use a cheaper one
     }

@@ -164,6 +164,33 @@ def debrief(ex: Exercise) -> dict:
     return data
 
 
+def stored_debrief(ex: Exercise, reason: str) -> dict:
+    """The debrief of a read-only exercise: what its stored replies say, no model (no outcomes,
+    no comparison with bots, no plot) and the stored grade if it has one."""
+    actions = list(ex.actions)
+    scores = [a.score for a in actions]
+    return {
+        "read_only": reason,
+        "replies": len(actions),
+        "mean_score": statistics.fmean(scores) if scores else None,
+        "passed": sum(a.passed for a in actions),
+        "auto_fails": sum(1 for a in actions if a.criteria.get("auto_fail")),
+        "criteria": criteria_means(actions),
+        "frt": frt_summary(actions),
+        "missed": "–",
+        "outcomes": [],
+        "reactions": Counter(a.reaction for a in actions).most_common(),
+        "pass_mark": PASS_MARK,
+        "versus": [],
+        "versus_headline": None,
+        "bot_runs": 0,
+        "kpis": [],
+        "weakest": weakest_replies(actions),
+        "grade": grading.exercise_grade(ex),
+        "pass_rule": grading.PASS_RULE,
+    }
+
+
 _STYLE_ATTR = re.compile(r'style="([^"]*)"')
 _STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.S)
 

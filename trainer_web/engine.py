@@ -14,15 +14,20 @@ there, so after an outage it resumes, paused, where the trainee last saw it.
 
 from __future__ import annotations
 
+import hashlib
 import math
+import tempfile
 import threading
+import tomllib
 from collections import OrderedDict, deque
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, has_app_context
+from sqlalchemy.exc import IntegrityError
 
 import sim
 from sim.arrivals import baseline_rate_edges
@@ -44,8 +49,9 @@ from .models import (
     Difficulty,
     Exercise,
     ExerciseState,
+    ScenarioCopy,
     User,
-    org_settings,
+    settings_for,
     utcnow,
 )
 
@@ -84,11 +90,31 @@ class LibraryEntry:
     public_channels: tuple[str, ...]
 
 
-@lru_cache(maxsize=1)
+class Unreplayable(Exception):
+    """The exercise's model cannot be rebuilt (its pinned scenario cannot be read, or a replay
+    no longer matches its stored replies): it is shown read-only, from what is stored."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def scenario_dir() -> Path:
+    """Where the library is: ``SCENARIO_DIR`` (``TRAINER_SCENARIO_DIR``), else ``scenarios/``."""
+    if has_app_context():
+        return Path(current_app.config.get("SCENARIO_DIR") or SCENARIO_DIR)
+    return SCENARIO_DIR
+
+
 def library() -> dict[str, LibraryEntry]:
     """The training scenarios (the pure-queue ``erlang_*`` files are for planners, not reps)."""
+    return _library_at(str(scenario_dir()))
+
+
+@lru_cache(maxsize=4)
+def _library_at(folder: str) -> dict[str, LibraryEntry]:
     entries = {}
-    for path in sorted(SCENARIO_DIR.glob("*.toml")):
+    for path in sorted(Path(folder).glob("*.toml")):
         if path.stem.startswith("erlang_"):
             continue
         sc = sim.load_scenario(path)
@@ -97,6 +123,13 @@ def library() -> dict[str, LibraryEntry]:
             path.stem, sc.info.name, sc.info.description, tuple(sc.channels), public
         )
     return entries
+
+
+def reload_library() -> None:
+    """Forget the library as read so far (the next look reads the folder again)."""
+    _library_at.cache_clear()
+    _scenario_at.cache_clear()
+    exercise_scenario.cache_clear()
 
 
 def suggested_start_min(scenario_id: str) -> float:
@@ -109,23 +142,26 @@ def suggested_start_min(scenario_id: str) -> float:
     return float((OFFICE_OPENS_MIN - minute_of_day) % (24 * 60))
 
 
-@lru_cache(maxsize=16)
 def _scenario(scenario_id: str):
-    if scenario_id not in library():
+    """Today's library file (for assignments not yet started; exercises use their pin)."""
+    return _scenario_at(str(scenario_dir()), scenario_id)
+
+
+@lru_cache(maxsize=16)
+def _scenario_at(folder: str, scenario_id: str):
+    if scenario_id not in _library_at(folder):
         raise Rejected(404, f"unknown scenario {scenario_id!r}")
-    return sim.load_scenario(SCENARIO_DIR / f"{scenario_id}.toml")
+    return sim.load_scenario(Path(folder) / f"{scenario_id}.toml")
 
 
-@lru_cache(maxsize=64)
-def exercise_scenario(scenario_id: str, start_min: float, duration_min: float):
-    """The window of the scenario a trainee plays: ``duration_min`` from ``start_min`` on.
+def _window(sc, start_min: float, duration_min: float):
+    """The window of scenario ``sc`` a trainee plays: ``duration_min`` from ``start_min`` on.
 
     The window becomes a scenario of its own that starts later on the clock (so shifts and
     profiles follow the time of day) with its incidents moved earlier by the same amount; an
     incident already under way at the start is cut to what is left of it. The trainee's seat is
     staffed from minute 0 of the window.
     """
-    sc = _scenario(scenario_id)
     offset_h = start_min / 60.0
     overrides: dict = {
         "scenario.duration_hours": duration_min / 60.0,
@@ -145,14 +181,164 @@ def exercise_scenario(scenario_id: str, start_min: float, duration_min: float):
     return sc.with_overrides(overrides)
 
 
+@lru_cache(maxsize=64)
+def exercise_scenario(scenario_id: str, start_min: float, duration_min: float):
+    """The window of today's library file (a brief before the start); see :func:`_window`."""
+    return _window(_scenario(scenario_id), start_min, duration_min)
+
+
 @lru_cache(maxsize=32)
 def baseline_results(scenario_id: str, start_min: float, duration_min: float, seed: int):
     """The same storm worked by bot reps only: "what would have happened"."""
     return sim.run(exercise_scenario(scenario_id, start_min, duration_min), seed=seed)
 
 
+# --- Pinned scenarios: an exercise plays the exact text it started with, forever ----------------
+def pin_digest(text: str, files: dict[str, str]) -> str:
+    """SHA-256 of a pinned scenario: of its text alone (as ``sha256sum`` of the file says) when
+    it reads no other file, else of the text followed by each file's name and content."""
+    h = hashlib.sha256(text.encode("utf-8"))
+    for name in sorted(files):
+        h.update(b"\0" + name.encode("utf-8") + b"\0" + files[name].encode("utf-8"))
+    return h.hexdigest()
+
+
+def read_library_file(path: Path) -> tuple[str, dict[str, str]]:
+    """A library file's text and the files it reads (its forecast CSV), as they are now."""
+    text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+    files: dict[str, str] = {}
+    try:
+        arrivals = tomllib.loads(text).get("arrivals")
+    except ValueError:
+        arrivals = None  # validation names the problem
+    ref = arrivals.get("forecast_csv") if isinstance(arrivals, dict) else None
+    if isinstance(ref, str):
+        with suppress(OSError, UnicodeDecodeError):  # validation names the problem
+            files[ref] = (path.parent / ref).read_bytes().decode("utf-8")
+    return text, files
+
+
+@contextmanager
+def _opened_pin(sha: str):
+    """A loader of the pinned scenario ``sha`` (its forecast files exist while it is open)."""
+    copy = db.session.get(ScenarioCopy, sha)
+    if copy is None:
+        raise Unreplayable(f"its pinned scenario {sha[:12]} is not in the database")
+    source = f"{copy.scenario_id}.toml"
+    if not copy.files:
+        yield lambda: sim.parse_scenario(copy.text, source=source)
+        return
+    with tempfile.TemporaryDirectory(prefix="stormdesk-pin-") as tmp:
+        doc = tomllib.loads(copy.text)
+        for i, (name, content) in enumerate(sorted(copy.files.items())):
+            local = f"file{i}.csv"
+            Path(tmp, local).write_text(content, encoding="utf-8")
+            if doc.get("arrivals", {}).get("forecast_csv") == name:
+                doc["arrivals"]["forecast_csv"] = local
+        yield lambda: sim.parse_scenario(doc, source=source, base_dir=Path(tmp))
+
+
+def _load_pin(sha: str, make):
+    try:
+        with _opened_pin(sha) as load:
+            return make(load())
+    except (sim.ScenarioError, ValueError) as e:
+        raise Unreplayable(
+            f"its pinned scenario cannot be read: {str(e).splitlines()[0]}"
+        ) from None
+
+
+@lru_cache(maxsize=16)
+def _pinned_full(sha: str):
+    return _load_pin(sha, lambda sc: sc)
+
+
+@lru_cache(maxsize=64)
+def _pinned_window(sha: str, start_min: float, duration_min: float):
+    return _load_pin(sha, lambda sc: _window(sc, start_min, duration_min))
+
+
+def pin_scenario(scenario_id: str) -> ScenarioCopy:
+    """The content-addressed copy of library scenario ``scenario_id`` as its file is now."""
+    if scenario_id not in library():
+        raise Rejected(404, f"unknown scenario {scenario_id!r}")
+    try:
+        text, files = read_library_file(scenario_dir() / f"{scenario_id}.toml")
+    except (OSError, UnicodeDecodeError) as e:
+        raise Rejected(409, f"scenario {scenario_id!r} cannot be read now: {e}") from None
+    sha = pin_digest(text, files)
+    copy = db.session.get(ScenarioCopy, sha)
+    if copy is not None:
+        return copy
+    copy = ScenarioCopy(sha256=sha, scenario_id=scenario_id, text=text, files=files)
+    try:
+        with db.session.begin_nested():  # two trainees starting at once: one insert wins
+            db.session.add(copy)
+    except IntegrityError:
+        copy = db.session.get(ScenarioCopy, sha)
+    try:
+        _pinned_full(sha)  # a file edited into something invalid is refused before it is played
+    except Unreplayable as e:
+        raise Rejected(409, f"scenario {scenario_id!r} {e.reason.removeprefix('its ')}") from None
+    return copy
+
+
+def _no_pin(ex: Exercise) -> Unreplayable:
+    return Unreplayable(
+        f"it was played before exercises kept their scenario, and {ex.scenario_id!r} had left "
+        "the library when the database was upgraded"
+    )
+
+
+def pinned_scenario(ex: Exercise):
+    """The whole scenario ``ex`` was started with (raises :class:`Unreplayable`)."""
+    if ex.scenario_sha256 is None:
+        raise _no_pin(ex)
+    return _pinned_full(ex.scenario_sha256)
+
+
 def scenario_of(ex: Exercise):
-    return exercise_scenario(ex.scenario_id, ex.start_min, ex.duration_min)
+    """The window ``ex`` plays, from its pinned text (raises :class:`Unreplayable`)."""
+    if ex.scenario_sha256 is None:
+        raise _no_pin(ex)
+    return _pinned_window(ex.scenario_sha256, ex.start_min, ex.duration_min)
+
+
+def replay_mismatch(ex: Exercise, detail: str) -> Unreplayable:
+    """The replay of ``ex`` no longer matches its stored replies (a model change)."""
+    then = ex.model_version or "unknown"
+    version = (
+        f"the model changed since it was played ({then} → {sim.__version__})"
+        if then != sim.__version__
+        else f"the model ({sim.__version__}) no longer replays it"
+    )
+    return Unreplayable(f"{version}: {detail}")
+
+
+def _read_only_memo() -> dict[tuple, str]:
+    """(exercise id, pin, model version) → why it is read-only, for this app's database."""
+    return current_app.extensions.setdefault("stormdesk.read_only", {})
+
+
+def _read_only(ex: Exercise, e: Unreplayable) -> Unreplayable:
+    _read_only_memo()[(ex.id, ex.scenario_sha256, ex.model_version)] = e.reason
+    return e
+
+
+def read_only_reason(ex: Exercise, *, check: bool = False) -> str | None:
+    """Why ``ex`` is read-only (None: it replays). ``check`` replays it now to find out."""
+    key = (ex.id, ex.scenario_sha256, ex.model_version)
+    memo = _read_only_memo()
+    if key in memo:
+        return memo[key]
+    try:
+        scenario_of(ex)
+        if check:
+            with cache().lock(ex.id):
+                live(ex, min(sim_now(ex), ex.duration_min))
+    except Unreplayable as e:
+        return _read_only(ex, e).reason
+    return None
 
 
 # --- The clock ---------------------------------------------------------------------------------
@@ -213,26 +399,29 @@ def settle_clock(ex: Exercise) -> bool:
 
 # --- Starting --------------------------------------------------------------------------------
 def start_exercise(assignment: Assignment, trainee: User, *, running: bool = True) -> Exercise:
-    """The trainee's exercise for ``assignment`` (created with today's org settings if new)."""
+    """The trainee's exercise for ``assignment``; a new one pins the library file as it is now
+    and starts with the cohort's settings (else the organisation's)."""
     ex = db.session.execute(
         db.select(Exercise).filter_by(assignment_id=assignment.id, trainee_id=trainee.id)
     ).scalar_one_or_none()
     if ex is not None:
         return ex
-    entry = library().get(assignment.scenario_id)
-    if entry is None:
-        raise Rejected(404, f"unknown scenario {assignment.scenario_id!r}")
+    pin = pin_scenario(assignment.scenario_id)
+    full = _pinned_full(pin.sha256)
+    public = [name for name, ch in full.channels.items() if ch.public]
     share, max_open = SEAT_BY_DIFFICULTY[Difficulty(assignment.difficulty)]
-    org = org_settings()
+    org = settings_for(assignment.cohort)
     ex = Exercise(
         assignment_id=assignment.id,
         trainee_id=trainee.id,
         scenario_id=assignment.scenario_id,
+        scenario_sha256=pin.sha256,
+        model_version=sim.__version__,
         seed=assignment.seed,
         speed=assignment.speed,
         start_min=assignment.start_min,
         duration_min=assignment.duration_min,
-        channels=list(entry.public_channels or entry.channels[:1]),
+        channels=public or list(full.channels)[:1],
         share=share,
         max_open=max_open,
         empowered=org.empowered,
@@ -341,7 +530,7 @@ def replay(ex: Exercise, until: float) -> LiveExercise:
     canned = tuple(ex.canned_replies)
     for a in actions:
         entry.advance(a.sim_min)
-        model.act(
+        out = model.act(
             a.complaint_id,
             a.action,
             a.text,
@@ -349,6 +538,10 @@ def replay(ex: Exercise, until: float) -> LiveExercise:
             canned_texts=canned,
             weights=ex.weights,
         )
+        if abs(out.score.total - a.score) > 1e-6:
+            raise replay_mismatch(
+                ex, f"reply {a.seq + 1} scores {out.score.total:.1f}, not {a.score:.1f}"
+            )
         entry.replies.setdefault(a.complaint_id, []).append((a.sim_min, a.text))
         entry.scores.append(a.score)
         _remember_contact(entry, a.complaint, a.complaint_id, a.sim_min, a)
@@ -362,7 +555,12 @@ def live(ex: Exercise, t: float) -> LiveExercise:
     c = cache()
     entry = c.get(ex.id)
     if entry is None or entry.n_actions != ex.n_actions or entry.model.now > t + 1e-9:
-        entry = replay(ex, t)
+        try:
+            entry = replay(ex, t)
+        except ActionError as e:  # the model no longer accepts a stored reply
+            raise _read_only(ex, replay_mismatch(ex, str(e))) from None
+        except Unreplayable as e:
+            raise _read_only(ex, e) from None
         c.put(ex.id, entry)
     else:
         entry.advance(t)
@@ -566,7 +764,7 @@ _BASELINES: dict[tuple, tuple] = {}
 def _usual_per_hour(ex: Exercise, clock, a: float, b: float) -> float:
     """The scenario's usual arrivals per hour over minutes ``a``–``b`` (its baseline: time of
     day and weekday, no incident), the volume the storm is measured against."""
-    key = (ex.scenario_id, ex.start_min, ex.duration_min)
+    key = (ex.scenario_sha256, ex.start_min, ex.duration_min)
     if key not in _BASELINES:
         _BASELINES[key] = baseline_rate_edges(scenario_of(ex), clock)
     edges, per_hour = _BASELINES[key]
@@ -868,7 +1066,7 @@ def knowledge(ex: Exercise) -> dict:
     guides and channel limits, and the exercise's own seat (remedy limit), so what the panel
     says is what the scorer and the model use.
     """
-    full = _scenario(ex.scenario_id)
+    full = pinned_scenario(ex)
     window = scenario_of(ex)
     start = full.info.start
     incidents = []

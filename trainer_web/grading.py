@@ -236,7 +236,10 @@ def exercise_grade(ex) -> Grade:
         stored = ex.grade
         if stored and stored.get("version") == GRADING_VERSION:
             return Grade.from_dict(stored)
-        entry = engine.final_model(ex)
+        try:
+            entry = engine.final_model(ex)
+        except engine.Unreplayable:
+            return stored_only_grade(ex)
         with engine.cache().lock(ex.id):
             table = entry.model.results().complaints
         g = grade(seat_complaints(table), list(ex.actions), ex.duration_min)
@@ -244,7 +247,32 @@ def exercise_grade(ex) -> Grade:
         db.session.commit()
         return g
     t = engine.sim_now(ex)
-    with engine.cache().lock(ex.id):
-        entry = engine.live(ex, t)
-        table = entry.model.results().complaints
+    try:
+        with engine.cache().lock(ex.id):
+            entry = engine.live(ex, t)
+            table = entry.model.results().complaints
+    except engine.Unreplayable:
+        return stored_only_grade(ex)
     return grade(seat_complaints(table), list(ex.actions), t)
+
+
+def stored_only_grade(ex) -> Grade:
+    """A read-only exercise (its model cannot be rebuilt) and no stored grade: the replies'
+    quality only. The seat's complaints are not known, so there is no score and no verdict."""
+    replies = list(ex.actions)
+    scores = [r.score for r in replies]
+    return Grade(
+        score=None,
+        passed=None,
+        seat=0,
+        counted=0,
+        answered=len({r.complaint_id for r in replies}),
+        on_time=0,
+        missed=0,
+        replies=len(replies),
+        mean_reply=round(statistics.fmean(scores), 1) if scores else None,
+        auto_fails=sum(1 for r in replies if is_auto_fail(r)),
+        coverage=None,
+        within_sla=None,
+        coaching=["not graded: its storm can no longer be replayed (read-only)"],
+    )

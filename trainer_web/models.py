@@ -153,6 +153,13 @@ class Exercise(db.Model):
     trainee_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     # Everything the model is built from, copied at the start so later edits change nothing.
     scenario_id: Mapped[str] = mapped_column(String(64))
+    # The exact scenario text it is played with (a content-addressed copy of the library file)
+    # and the model version that started it: replay reads the copy, never today's library file.
+    # None only for an exercise older than pinning whose file had left the library.
+    scenario_sha256: Mapped[str | None] = mapped_column(
+        ForeignKey("scenario_copy.sha256", name="fk_exercise_scenario_sha256"), index=True
+    )
+    model_version: Mapped[str | None] = mapped_column(String(32))
     seed: Mapped[int]
     speed: Mapped[float]
     start_min: Mapped[float] = mapped_column(default=0.0)  # offset into the scenario
@@ -242,14 +249,48 @@ class Note(db.Model):
     author: Mapped[User | None] = relationship()
 
 
+class ScenarioCopy(db.Model):
+    """A library scenario exactly as an exercise was started with it, stored once per content.
+
+    ``sha256`` is the SHA-256 of ``text`` (UTF-8) when the scenario reads no other file; with a
+    forecast CSV it covers the text and each file (see :func:`trainer_web.engine.pin_digest`).
+    """
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    scenario_id: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    files: Mapped[dict] = mapped_column(JSON, default=dict)  # forecast CSVs: path as written → text
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class OrgSettings(db.Model):
-    """The organisation's policy for new exercises: canned replies, remedies, rubric weights."""
+    """The organisation's default policy for new exercises (canned replies, remedies, rubric
+    weights): only an admin changes it; a cohort's :class:`CohortSettings` override it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     canned_replies: Mapped[list] = mapped_column(JSON)
     remedy_limit: Mapped[float] = mapped_column(default=50.0)
     empowered: Mapped[bool] = mapped_column(default=True)
     weights: Mapped[dict] = mapped_column(JSON)
+
+
+class CohortSettings(db.Model):
+    """A cohort's own policy for its new exercises, overriding the organisation's defaults.
+
+    Owned by the cohort: only its instructor (or an admin) may see or change it.
+    """
+
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True
+    )
+    canned_replies: Mapped[list] = mapped_column(JSON)
+    remedy_limit: Mapped[float] = mapped_column(default=50.0)
+    empowered: Mapped[bool] = mapped_column(default=True)
+    weights: Mapped[dict] = mapped_column(JSON)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    updated_by: Mapped[User | None] = relationship()
 
 
 class LoginFailure(db.Model):
@@ -280,3 +321,12 @@ def org_settings() -> OrgSettings:
         except IntegrityError:
             row = db.session.get(OrgSettings, 1)
     return row
+
+
+def settings_for(cohort: Cohort | None) -> OrgSettings | CohortSettings:
+    """The policy a cohort's new exercises start with: its own settings, else the org's."""
+    if cohort is not None:
+        own = db.session.get(CohortSettings, cohort.id)
+        if own is not None:
+            return own
+    return org_settings()

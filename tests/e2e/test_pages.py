@@ -66,6 +66,8 @@ def _pages(ex: dict) -> list[tuple[str, str | None, str]]:
         ("instructor-live", "coach", "/instructor/cohorts/2/live"),
         ("instructor-trainee", "coach", "/instructor/trainees/{walt_id}"),
         ("instructor-settings", "coach", "/instructor/settings"),
+        ("instructor-cohort-settings", "coach", "/instructor/cohorts/2/settings"),
+        ("admin-org-settings", "root", "/instructor/settings"),
         ("instructor-not-finished", "coach", f"/exercises/{paused}/debrief"),
         ("instructor-transcript", "coach", f"/exercises/{done}/transcript"),
         ("instructor-debrief", "coach", f"/exercises/{done}/debrief"),

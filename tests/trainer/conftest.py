@@ -20,7 +20,16 @@ from trainer_web.extensions import db
 from .pg import Postgres, pg_bin
 
 PASSWORD = "correct-horse-42"
-TABLES = ("note", "action", "exercise", "assignment", "login_failure", "org_settings")
+TABLES = (
+    "note",
+    "action",
+    "exercise",
+    "scenario_copy",
+    "assignment",
+    "login_failure",
+    "org_settings",
+    "cohort_settings",
+)
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 

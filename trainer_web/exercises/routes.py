@@ -66,8 +66,17 @@ def brief(assignment_id: int):
 
 
 def _brief_context(settings, difficulty: str | None) -> dict:
-    """What the brief says about an assignment's (or an exercise's) storm window."""
-    sc = engine.exercise_scenario(settings.scenario_id, settings.start_min, settings.duration_min)
+    """What the brief says about an assignment's (today's library file) or an exercise's (its
+    pinned scenario) storm window."""
+    if isinstance(settings, Exercise):
+        try:
+            sc = engine.scenario_of(settings)
+        except engine.Unreplayable as e:
+            abort(409, f"This storm cannot be played again: {e.reason}.")
+    else:
+        sc = engine.exercise_scenario(
+            settings.scenario_id, settings.start_min, settings.duration_min
+        )
     return {
         "scenario": engine.library().get(settings.scenario_id),
         "clock_start": sc.info.start.strftime("%H:%M"),
@@ -122,6 +131,9 @@ def play(exercise_id: int):
     ex = exercise_for_viewer(exercise_id)
     if ex.state == ExerciseState.FINISHED or ex.trainee_id != current_user.id:
         return redirect(url_for("exercises.debrief", exercise_id=ex.id))
+    reason = engine.read_only_reason(ex, check=True)
+    if reason is not None:
+        return _read_only_debrief(ex, reason)
     return render_template(
         "exercises/play.html",
         ex=ex,
@@ -135,7 +147,17 @@ def play(exercise_id: int):
 @login_required
 def state(exercise_id: int):
     ex = exercise_for_trainee(exercise_id)
-    return jsonify(engine.state(ex))
+    try:
+        return jsonify(engine.state(ex))
+    except engine.Unreplayable as e:
+        db.session.rollback()
+        return jsonify(
+            exercise=ex.id,
+            state=str(ex.state),
+            read_only=True,
+            message=f"This exercise is read-only: {e.reason}.",
+            debrief=url_for("exercises.debrief", exercise_id=ex.id),
+        )
 
 
 @bp.post("/exercises/<int:exercise_id>/act")
@@ -173,14 +195,28 @@ def debrief(exercise_id: int):
     ex = exercise_for_viewer(exercise_id)
     if engine.settle_clock(ex):
         db.session.commit()
+    reason = engine.read_only_reason(ex, check=ex.state != ExerciseState.FINISHED)
+    if reason is not None:
+        return _read_only_debrief(ex, reason)
     if ex.state != ExerciseState.FINISHED:
         if ex.trainee_id == current_user.id:
             return redirect(url_for("exercises.play", exercise_id=ex.id))
         return render_template("exercises/not_finished.html", ex=ex)
+    try:
+        d = debriefs.debrief(ex)
+    except engine.Unreplayable as e:
+        return _read_only_debrief(ex, e.reason)
+    return render_template(
+        "exercises/debrief.html", ex=ex, d=d, scenario=engine.library().get(ex.scenario_id)
+    )
+
+
+def _read_only_debrief(ex: Exercise, reason: str):
+    """The exercise from what is stored (its model cannot be rebuilt): never a 500."""
     return render_template(
         "exercises/debrief.html",
         ex=ex,
-        d=debriefs.debrief(ex),
+        d=debriefs.stored_debrief(ex, reason),
         scenario=engine.library().get(ex.scenario_id),
     )
 
@@ -192,7 +228,10 @@ def debrief_plot(exercise_id: int):
     if ex.state != ExerciseState.FINISHED:
         abort(409, "the debrief is ready when the exercise has finished")
     narrow = request.args.get("layout") == "narrow"  # the phone's version (a <picture> source)
-    return Response(debriefs.plot_svg(ex, narrow=narrow), mimetype="image/svg+xml")
+    try:
+        return Response(debriefs.plot_svg(ex, narrow=narrow), mimetype="image/svg+xml")
+    except engine.Unreplayable as e:
+        abort(409, f"No plot: this exercise is read-only ({e.reason}).")
 
 
 @bp.get("/exercises/<int:exercise_id>/transcript")

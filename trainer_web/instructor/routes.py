@@ -10,7 +10,16 @@ from sim.scoring import DEFAULT_WEIGHTS, validate_weights
 from .. import accounts, classroom, engine, grading
 from ..access import cohort_for_instructor, exercise_for_viewer, trainee_for_instructor
 from ..extensions import db
-from ..models import Action, Assignment, Cohort, Note, Role, org_settings
+from ..models import (
+    Action,
+    Assignment,
+    Cohort,
+    CohortSettings,
+    Note,
+    Role,
+    org_settings,
+    utcnow,
+)
 from ..security import roles_required
 from . import bp
 from .forms import (
@@ -287,32 +296,91 @@ def add_note(action_id: int):
     )
 
 
+def _settings_form(current) -> SettingsForm:
+    """The settings form, filled from ``current`` on a GET (the submitted values on a POST)."""
+    form = SettingsForm(obj=None if request.method == "POST" else current)
+    if request.method == "GET":
+        form.canned_replies.data = "\n\n".join(current.canned_replies)
+        for key in DEFAULT_WEIGHTS:
+            getattr(form, f"w_{key}").data = current.weights.get(key, DEFAULT_WEIGHTS[key])
+    return form
+
+
+def _save_settings(form: SettingsForm, row) -> bool:
+    """Copy a valid form into ``row`` (org or cohort settings); False with the form's errors."""
+    if not form.validate_on_submit():
+        return False
+    weights = {k: getattr(form, f"w_{k}").data for k in DEFAULT_WEIGHTS}
+    try:
+        row.weights = validate_weights(weights)
+    except ValueError as e:
+        form.w_resolution.errors.append(str(e))
+        return False
+    row.canned_replies = [
+        p.strip() for p in form.canned_replies.data.replace("\r\n", "\n").split("\n\n") if p.strip()
+    ]
+    row.remedy_limit = form.remedy_limit.data
+    row.empowered = form.empowered.data
+    return True
+
+
 @bp.route("/settings", methods=["GET", "POST"])
 @staff
 def settings():
+    """The organisation's defaults: every instructor may read them, only an admin change them
+    (they reach every cohort without settings of its own)."""
     org = org_settings()
-    form = SettingsForm(obj=None if request.method == "POST" else org)
-    if request.method == "GET":
-        form.canned_replies.data = "\n\n".join(org.canned_replies)
-        for key in DEFAULT_WEIGHTS:
-            getattr(form, f"w_{key}").data = org.weights.get(key, DEFAULT_WEIGHTS[key])
-    if form.validate_on_submit():
-        weights = {k: getattr(form, f"w_{k}").data for k in DEFAULT_WEIGHTS}
-        try:
-            org.weights = validate_weights(weights)
-        except ValueError as e:
-            form.w_resolution.errors.append(str(e))
-            return render_template("instructor/settings.html", form=form), 400
-        org.canned_replies = [
-            p.strip()
-            for p in form.canned_replies.data.replace("\r\n", "\n").split("\n\n")
-            if p.strip()
-        ]
-        org.remedy_limit = form.remedy_limit.data
-        org.empowered = form.empowered.data
+    may_edit = current_user.role == Role.ADMIN
+    if request.method == "POST" and not may_edit:
+        abort(403, "Only an admin changes the organisation's defaults: set your cohort's own.")
+    form = _settings_form(org)
+    if request.method == "POST" and _save_settings(form, org):
         db.session.commit()
         flash("Settings saved: they apply to exercises started from now on.", "success")
         return redirect(url_for("instructor.settings"))
     status = 400 if request.method == "POST" else 200
     db.session.commit()
-    return render_template("instructor/settings.html", form=form), status
+    return render_template(
+        "instructor/settings.html", form=form, cohort=None, may_edit=may_edit, cohorts=_cohorts()
+    ), status
+
+
+@bp.route("/cohorts/<int:cohort_id>/settings", methods=["GET", "POST"])
+@staff
+def cohort_settings(cohort_id: int):
+    """A cohort's own settings (its instructor or an admin only; others get a 404)."""
+    cohort = cohort_for_instructor(cohort_id)
+    own = db.session.get(CohortSettings, cohort.id)
+    if request.method == "POST" and request.form.get("use_org") == "1":
+        if not ConfirmForm().validate_on_submit():
+            abort(400, "the form expired: reload the page and try again")
+        if own is not None:
+            db.session.delete(own)
+            db.session.commit()
+        flash("This cohort now uses the organisation's defaults.", "success")
+        return redirect(url_for("instructor.cohort_settings", cohort_id=cohort.id))
+    form = _settings_form(own or org_settings())
+    if request.method == "POST":
+        row = own or CohortSettings(cohort_id=cohort.id)
+        if _save_settings(form, row):
+            row.updated_by_id = current_user.id
+            row.updated_at = utcnow()
+            db.session.add(row)
+            db.session.commit()
+            flash(
+                f"Settings for {cohort.name} saved: they apply to its exercises started from "
+                "now on.",
+                "success",
+            )
+            return redirect(url_for("instructor.cohort_settings", cohort_id=cohort.id))
+        db.session.rollback()
+    status = 400 if request.method == "POST" else 200
+    db.session.commit()
+    return render_template(
+        "instructor/settings.html",
+        form=form,
+        cohort=cohort,
+        own=db.session.get(CohortSettings, cohort.id),
+        may_edit=True,
+        confirm=ConfirmForm(),
+    ), status

@@ -329,7 +329,7 @@
       }
       banner(null);
       latest = data;
-      if (data.state === "finished") {
+      if (data.state === "finished" || data.read_only) {
         window.location.assign(root.dataset.debriefUrl);
         return;
       }
