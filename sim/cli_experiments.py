@@ -550,6 +550,36 @@ def sweep(
     show_default=True,
     help="Seconds to wait for the Dask scheduler.",
 )
+@click.option(
+    "--shifts",
+    "shift_rules",
+    default=None,
+    metavar="RULES",
+    help="Also build a roster of workable shifts covering the simulated head count at least "
+    'cost, e.g. "length=4h-9h,every=30m,break=30m,break_after=6h,weekly=40h,rest=11h" '
+    "(every key optional), and check it in simulation.",
+)
+@click.option(
+    "--shifts-out",
+    "shifts_path",
+    default=None,
+    metavar="FILE",
+    help="With --shifts: the shifts, one row per person and shift (.csv or .parquet).",
+)
+@click.option(
+    "--solver-time-limit",
+    type=click.FloatRange(min=1),
+    default=60.0,
+    show_default=True,
+    help="With --shifts: seconds the integer program may take per solve.",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON object on stdout: the intervals, the rosters' totals and, with "
+    "--shifts, the shifts.",
+)
 @click.option("--quiet", is_flag=True, help="No progress notes.")
 def staff(
     scenario: str,
@@ -565,6 +595,10 @@ def staff(
     workers: int | None,
     scheduler: str | None,
     connect_timeout: float,
+    shift_rules: str | None,
+    shifts_path: str | None,
+    solver_time_limit: float,
+    as_json: bool,
     quiet: bool,
 ) -> None:
     """Fewest reps per interval meeting service targets, by simulation — beside Erlang C and A.
@@ -581,6 +615,13 @@ def staff(
     Erlang A staff the same targets from the forecast; both rosters are simulated too, and
     the "why" column says where and why they differ (contagion, re-posts, pooling,
     concurrency, abandonment, patience).
+
+    \b
+    With --shifts the head count per interval becomes shifts people can work
+      stormdesk staff weekend_outage --target "twitter.service_level>=0.8" \\
+          --shifts "length=4h-9h,every=30m,break=30m,break_after=6h" --shifts-out shifts.csv
+    chosen by an integer program (HiGHS) at least cost, simulated with the same seeds, and
+    printed with its cost beside the per-interval lower bound.
     """
     from .experiments import ExperimentError
     from .staffing import find_staffing, parse_targets
@@ -590,6 +631,17 @@ def staff(
         goals = parse_targets(list(targets), spec)
     except ExperimentError as e:
         fail(e.problems)
+    rules = None
+    if shift_rules is not None:
+        from .rosters import parse_shift_rules
+
+        try:
+            rules = parse_shift_rules(shift_rules, interval_min)
+        except ExperimentError as e:
+            fail(e.problems)
+    elif shifts_path is not None:
+        fail(["--shifts-out needs --shifts (the rules of a workable shift)"])
+    shifts_file = check_output(shifts_path, "--shifts-out", TABLE_SUFFIXES)
     out_file = check_output(out_path, "--out", TABLE_SUFFIXES)
     if plot_path is None and out_file is not None:
         plot_path = str(out_file.with_suffix(".png"))
@@ -617,15 +669,37 @@ def staff(
                 max_iterations=max_simulations,
                 progress=note,
             )
+            shifts = None
+            if rules is not None:
+                from .rosters import plan_roster
+
+                shifts = plan_roster(
+                    plan,
+                    rules,
+                    backend,
+                    template=template,
+                    base_seed=base_seed,
+                    time_limit=solver_time_limit,
+                    progress=note,
+                )
     except ExperimentError as e:
         fail(e.problems)
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(EXIT_INTERRUPTED)
     note(f"done: {plan.simulations} rosters × {replications} seeds = {plan.runs} runs")
-    for table in staffing_tables(plan, out.width):
-        out.print(table)
-    out.print(staffing_verdict(plan))
+    if as_json:
+        click.echo(json.dumps(staffing_json(plan, shifts), allow_nan=False))
+    else:
+        for table in staffing_tables(plan, out.width):
+            out.print(table)
+        out.print(staffing_verdict(plan))
+        if shifts is not None:
+            for item in shift_tables(plan, shifts, out.width):
+                out.print(item)
+    if shifts_file is not None:
+        write_table(shifts.roster.people, shifts_file)
+        err.print(f"shifts written to {shifts_file}")
     if out_file is not None:
         write_table(plan.table, out_file)
         err.print(f"roster written to {out_file}")
@@ -635,6 +709,98 @@ def staff(
         plot.parent.mkdir(parents=True, exist_ok=True)
         save_staffing_plot(plan, plot)
         err.print(f"plot written to {plot}")
+
+
+def _records(frame) -> list[dict]:
+    """A DataFrame as JSON-ready records (NaN → null, numpy scalars → Python)."""
+    return json.loads(frame.to_json(orient="records"))
+
+
+def staffing_json(plan, shifts=None) -> dict:
+    """``staff --json``: the intervals, the three rosters' totals and the shift roster."""
+    record = {
+        "scenario": plan.scenario.info.name,
+        "targets": [t.label for t in plan.targets],
+        "interval_min": float(plan.edges[1] - plan.edges[0]) if len(plan.edges) > 1 else None,
+        "replications": plan.replications,
+        "conservative": plan.conservative,
+        "converged": plan.converged,
+        "simulations": plan.simulations,
+        "runs": plan.runs,
+        "intervals": _records(plan.table),
+        "totals": _records(plan.totals()),
+        "shifts": None,
+    }
+    if shifts is not None:
+        roster = shifts.roster
+        overall = {}
+        for j, t in enumerate(plan.targets):
+            overall[t.column] = _finite(shifts.measure.overall_mean[j])
+            overall[f"{t.column}_ci95"] = _finite(shifts.measure.overall_ci95[j])
+        record["shifts"] = {
+            **roster.summary(),
+            "lower_bound": shifts.lower_bound,
+            "over_lower_bound": shifts.over_lower_bound,
+            "rounds": shifts.rounds,
+            "intervals_missing_targets": shifts.intervals_missing,
+            "people_per_interval": [int(x) for x in shifts.measure.reps],
+            "whole_run": overall,
+            "patterns": _records(roster.shifts),
+            "people": _records(roster.people),
+        }
+    return record
+
+
+def _finite(x) -> float | None:
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def shift_tables(plan, shifts, width: int = 80) -> list:
+    """The shift roster: one row per shift pattern, then its cost beside the lower bound and
+    what it delivers in simulation."""
+    roster = shifts.roster
+    t = Table(
+        title=f"shifts: {roster.rules.describe()}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    for col in ("start", "end", "hours", "break", "people", "cost"):
+        t.add_column(col, justify="left" if col in ("start", "end", "break") else "right")
+    for row in roster.shifts.to_dict("records"):
+        brk = (
+            f"{row['break_start']}–{row['break_end']}"
+            if isinstance(row["break_start"], str)
+            else ""
+        )
+        t.add_row(
+            _short_stamp(row["start"]),
+            _short_stamp(row["end"]),
+            f"{row['hours']:g}",
+            brk,
+            str(int(row["count"])),
+            f"{row['cost']:,.0f}",
+        )
+    missing = shifts.intervals_missing
+    n = len(plan.table)
+    whole = ", ".join(
+        f"{tg.column} {_fmt_estimate(shifts.measure.overall_mean[j], shifts.measure.overall_ci95[j], tg.kpi)}"  # noqa: E501
+        for j, tg in enumerate(plan.targets)
+    )
+    text = (
+        f"Shift roster: {int(roster.shifts['count'].sum())} shifts worked by "
+        f"{roster.head_count} people, {roster.paid_hours:,.0f} paid hours, cost "
+        f"{roster.cost:,.0f} beside the per-interval lower bound {shifts.lower_bound:,.0f} "
+        f"({shifts.over_lower_bound:+.1%}; HiGHS {roster.status}, gap {roster.gap:.2%}, "
+        f"{roster.columns:,} candidate shifts, {roster.seconds:.1f} s"
+        + (f", {shifts.rounds} programs" if shifts.rounds > 1 else "")
+        + f"). Simulated with {plan.replications} seeds: {missing} of {n} intervals miss the "
+        f"targets ({whole} over the run)."
+    )
+    if missing:
+        text = f"[yellow]{text}[/]"
+    return [t, Text.from_markup(text, overflow="fold")]
 
 
 WHY_INLINE_WIDTH = 140  # narrower terminals get "why they differ" as notes under the table
