@@ -317,7 +317,7 @@ def solve_roster(
         constraints=LinearConstraint(matrix, lb=need, ub=np.inf),
         integrality=np.ones(len(cols)),
         bounds=Bounds(0, max(int(req.max(initial=0)), 0)),
-        options={"time_limit": time_limit, "mip_rel_gap": 1e-4, "presolve": True},
+        options={"time_limit": time_limit, "mip_rel_gap": 1e-3, "presolve": True},
     )
     seconds = time.perf_counter() - t0
     if res.x is None:
