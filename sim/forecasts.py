@@ -213,4 +213,57 @@ def read_wfm_forecast(path: str | Path) -> WfmForecast:
     return parse_wfm_forecast(text, str(p))
 
 
-__all__ = ["ForecastError", "WfmForecast", "parse_wfm_forecast", "read_wfm_forecast"]
+def on_timeline(
+    forecast: WfmForecast, start: datetime, timezone: str, duration_min: float, channels
+) -> tuple[tuple[float, ...] | None, tuple[np.ndarray, np.ndarray] | None, list[str]]:
+    """The forecast on a scenario's clock, for ``arrivals.forecast_csv``.
+
+    Returns the arrivals per hour since the start (all channels: the baseline crisis mode
+    compares against), the interval edges in simulation minutes with the arrival rate per
+    minute per scenario channel (intervals × ``channels``), and problems (a channel the scenario
+    does not have, a run the forecast does not cover).
+    """
+    from .arrivals import ScenarioClock
+
+    channels = list(channels)
+    problems = [
+        f"{forecast.file}: channel {c!r} is not a channel of the scenario "
+        f"(known: {', '.join(channels)})"
+        for c in forecast.channels
+        if c not in channels
+    ]
+    clock = ScenarioClock(start, timezone, duration_min)
+    edges = np.array(
+        [clock.minutes_at(t) for t in forecast.starts]
+        + [clock.minutes_at(forecast.starts[-1] + timedelta(minutes=forecast.interval_min))]
+    )
+    if edges[0] > 1e-9 or edges[-1] < duration_min - 1e-9:
+        end = start + timedelta(minutes=duration_min)
+        problems.append(
+            f"{forecast.file}: covers {forecast.starts[0]:%Y-%m-%d %H:%M} to "
+            f"{forecast.starts[-1] + timedelta(minutes=forecast.interval_min):%Y-%m-%d %H:%M}, "
+            f"not the whole run ({start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}); add rows "
+            "(volume 0 for quiet intervals)"
+        )
+    if problems:
+        return None, None, problems
+    rates = np.zeros((len(forecast.starts), len(channels)))
+    for j, c in enumerate(forecast.channels):
+        rates[:, channels.index(c)] = forecast.volume[:, j]
+    rates /= np.diff(edges)[:, None]  # per minute (a DST interval is longer or shorter)
+    hours = math.ceil(duration_min / 60 - 1e-9)
+    per_hour = []
+    for h in range(hours):
+        a, b = 60.0 * h, 60.0 * (h + 1)
+        overlap = np.clip(np.minimum(edges[1:], b) - np.maximum(edges[:-1], a), 0, None)
+        per_hour.append(float(overlap @ rates.sum(axis=1)))
+    return tuple(per_hour), (edges, rates), []
+
+
+__all__ = [
+    "ForecastError",
+    "WfmForecast",
+    "on_timeline",
+    "parse_wfm_forecast",
+    "read_wfm_forecast",
+]
