@@ -567,11 +567,20 @@ def sweep(
     help="With --shifts: the shifts, one row per person and shift (.csv or .parquet).",
 )
 @click.option(
+    "--solver-nodes",
+    type=click.IntRange(min=1),
+    default=200,
+    show_default=True,
+    help="With --shifts: branch-and-bound nodes per solve (more: closer to optimal, slower; "
+    "the same input always gives the same roster).",
+)
+@click.option(
     "--solver-time-limit",
     type=click.FloatRange(min=1),
-    default=60.0,
+    default=600.0,
     show_default=True,
-    help="With --shifts: seconds the integer program may take per solve.",
+    help="With --shifts: seconds per solve at most (a safety net; a roster stopped by it may "
+    "differ between runs).",
 )
 @click.option(
     "--json",
@@ -597,6 +606,7 @@ def staff(
     connect_timeout: float,
     shift_rules: str | None,
     shifts_path: str | None,
+    solver_nodes: int,
     solver_time_limit: float,
     as_json: bool,
     quiet: bool,
@@ -679,6 +689,7 @@ def staff(
                     backend,
                     template=template,
                     base_seed=base_seed,
+                    node_limit=solver_nodes,
                     time_limit=solver_time_limit,
                     progress=note,
                 )

@@ -21,8 +21,9 @@ shift *inside the run* × the template's hourly wage, so the roster's cost and t
 **per-interval lower bound** Σ_k requirement_k × hours_k × wage count the same window; the gap
 between them is what whole shifts cost over a head count per hour. Shifts may start before the
 run or end after it (a Friday 08:00–17:00 shift when the run starts at noon). The program is
-solved with HiGHS through ``scipy.optimize.milp`` (branch and bound; ``time_limit`` seconds,
-the gap to the best bound reported).
+solved with HiGHS through ``scipy.optimize.milp`` (branch and bound, stopped after
+``node_limit`` nodes — a deterministic limit, so the same input gives the same roster — or, as a
+safety net, ``time_limit`` seconds; the gap to the solver's bound is reported).
 
 **People.** Shifts are then given to people, earliest first, each to the person who became free
 latest while leaving ``rest`` hours since their last shift and keeping their paid hours per
@@ -269,7 +270,8 @@ def solve_roster(
     rules: ShiftRules,
     hourly_wage: float,
     *,
-    time_limit: float = 60.0,
+    node_limit: int = 200,
+    time_limit: float = 600.0,
 ) -> Roster:
     """The cheapest set of workable shifts covering ``requirement[k]`` people in interval k."""
     from scipy.optimize import Bounds, LinearConstraint, milp
@@ -308,24 +310,36 @@ def solve_roster(
     matrix = csc_array(
         (np.ones(len(rows)), (np.asarray(rows), np.asarray(col_idx))), shape=(n_slots, len(cols))
     )
-    # The objective is paid slots — whole numbers, so HiGHS can round its bound up, which
-    # proves optimality far sooner than with wages (or tie-breaking hairs) as coefficients.
-    paid_slots = np.round(cost / hourly_wage * MIN_PER_HOUR / slot) if hourly_wage > 0 else None
-    if paid_slots is None:
-        paid_slots = np.array([_paid(c, duration) / slot for c in cols])
+    # The objective is paid slots × M plus a tie-break of one per shift and one per slot it
+    # lies outside the run (fewer shifts, inside the run, among rosters of equal cost). M is
+    # larger than any roster's tie-breaks, and every coefficient is a whole number, so HiGHS
+    # can round its bound up, which proves optimality far sooner than with wages.
+    paid_slots = np.array([_paid(c, duration) // slot for c in cols], dtype=float)
+    tie = np.array([1 + (c.length - _paid(c, duration)) // slot for c in cols], dtype=float)
+    scale = 1.0 + tie.max(initial=1) * n_slots * max(int(req.max(initial=0)), 1)
     t0 = time.perf_counter()
     res = milp(
-        paid_slots,
+        paid_slots * scale + tie,
         constraints=LinearConstraint(matrix, lb=need, ub=np.inf),
         integrality=np.ones(len(cols)),
         bounds=Bounds(0, max(int(req.max(initial=0)), 0)),
-        options={"time_limit": time_limit, "mip_rel_gap": 1e-3, "presolve": True},
+        options={
+            "time_limit": time_limit,
+            "node_limit": node_limit,
+            "mip_rel_gap": 1e-3,
+            "presolve": True,
+        },
     )
     seconds = time.perf_counter() - t0
     if res.x is None:
         raise ExperimentError(f"--shifts: the roster program found no solution ({res.message})")
     x = np.round(res.x).astype(int)
-    status = {0: "optimal", 1: "best found in the time limit"}.get(res.status, res.message)
+    if res.status == 0:
+        status = "optimal"
+    elif res.status == 1:
+        status = "best found in the time limit"
+    else:  # HiGHS stopped at the node limit (scipy does not name that status)
+        status = f"best found in {node_limit:,} nodes"
     bound = getattr(res, "mip_dual_bound", None)
     total = float(cost @ x)
     gap = (
@@ -511,7 +525,8 @@ def plan_roster(
     template: str | None = None,
     base_seed: int | None = None,
     max_rounds: int = 4,
-    time_limit: float = 60.0,
+    node_limit: int = 200,
+    time_limit: float = 600.0,
     progress=None,
 ) -> RosterPlan:
     """Shifts covering ``plan.reps``; simulated, and where an interval misses its targets
@@ -530,7 +545,13 @@ def plan_roster(
     requirement = np.asarray(plan.reps, dtype=int).copy()
     for round_ in range(1, max_rounds + 1):
         roster = solve_roster(
-            scenario, plan.edges, requirement, rules, plan.hourly_wage, time_limit=time_limit
+            scenario,
+            plan.edges,
+            requirement,
+            rules,
+            plan.hourly_wage,
+            node_limit=node_limit,
+            time_limit=time_limit,
         )
         if progress:
             progress(

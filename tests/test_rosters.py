@@ -217,3 +217,53 @@ def test_shifts_out_without_shifts_is_refused(tmp_path):
         ],
     )
     assert result.exit_code == 2 and "--shifts-out needs --shifts" in result.stderr
+
+
+def test_the_node_limit_gives_the_same_roster_every_time():
+    outage = sim.load_scenario(LIBRARY / "weekend_outage.toml")
+    edges = interval_edges(outage, 60)
+    need = np.array([2] * 6 + [5, 6, 7, 8, 8, 7, 6, 5, 4, 4, 3, 3, 3, 2, 2, 2, 2, 2] + [1] * 48)
+    rules = parse_shift_rules("length=8h-9h,every=60m,break=30m,break_after=6h")
+    first = solve_roster(outage, edges, need, rules, WAGE, node_limit=20)
+    again = solve_roster(outage, edges, need, rules, WAGE, node_limit=20)
+    assert first.status in ("optimal", "best found in 20 nodes")
+    pd.testing.assert_frame_equal(first.shifts, again.shifts)
+    assert (people_working(first) >= need).all()
+
+
+def test_weekend_outage_shifts_meet_the_targets_in_simulation():
+    """Issue 12, done when: `staff weekend_outage … --shifts …` gives workable shifts that meet
+    the targets in simulation, with the cost beside the per-interval lower bound."""
+    result = CliRunner().invoke(
+        staff_cmd,
+        [
+            str(LIBRARY / "weekend_outage.toml"),
+            "--target",
+            "twitter.service_level>=0.8",
+            "--target",
+            "twitter.abandon_rate<=0.05",
+            "--interval",
+            "120",
+            "--replications",
+            "3",
+            "--workers",
+            "2",
+            "--shifts",
+            "length=6h-9h,every=60m,break=30m,break_after=6h",
+            "--solver-nodes",
+            "50",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(result.stdout)
+    shifts = record["shifts"]
+    assert shifts["intervals_missing_targets"] == 0
+    assert shifts["whole_run"]["twitter.service_level"] >= 0.8
+    assert shifts["whole_run"]["twitter.abandon_rate"] <= 0.05
+    assert shifts["cost"] >= shifts["lower_bound"] > 0
+    assert all(6 <= p["hours"] <= 9 for p in shifts["patterns"])
+    assert all(isinstance(p["break_start"], str) for p in shifts["patterns"] if p["hours"] > 6)
+    assert shifts["head_count"] >= 1 and len(shifts["people"]) == sum(
+        p["count"] for p in shifts["patterns"]
+    )
