@@ -18,11 +18,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import erlang
 from .forecasts import WfmForecast
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MIN_PER_HOUR = 60.0
 
@@ -125,6 +127,8 @@ def interval_table(
     ``concurrency`` is one number for every channel or a mapping channel → number (others 1).
     Intervals with no volume need no agents.
     """
+    import pandas as pd  # only here: the calculator stays light
+
     rates = forecast.per_hour()
     rows = []
     for i, start in enumerate(forecast.starts):

@@ -27,10 +27,12 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
+if TYPE_CHECKING:
+    import pandas as pd
 INTERVAL_LENGTHS = (15, 30, 60)  # minutes
 MAX_PROBLEMS = 20
 START_COLUMNS = ("interval_start", "interval", "start")
@@ -59,6 +61,8 @@ class WfmForecast:
 
     def frame(self) -> pd.DataFrame:
         """Tidy rows: interval_start, channel, volume, aht_min (rows the file gave)."""
+        import pandas as pd  # only here: the calculator stays light
+
         rows = []
         for i, start in enumerate(self.starts):
             for j, channel in enumerate(self.channels):
