@@ -626,12 +626,13 @@ def staff(
     the "why" column says where and why they differ (contagion, re-posts, pooling,
     concurrency, abandonment, patience).
 
+    With --shifts the head count per interval becomes shifts people can work, chosen by an
+    integer program (HiGHS) at least cost, simulated with the same seeds, and printed with its
+    cost beside the per-interval lower bound:
+
     \b
-    With --shifts the head count per interval becomes shifts people can work
       stormdesk staff weekend_outage --target "twitter.service_level>=0.8" \\
-          --shifts "length=4h-9h,every=30m,break=30m,break_after=6h" --shifts-out shifts.csv
-    chosen by an integer program (HiGHS) at least cost, simulated with the same seeds, and
-    printed with its cost beside the per-interval lower bound.
+          --shifts "length=8h-9h,every=60m,break=30m,break_after=6h" --shifts-out shifts.csv
     """
     from .experiments import ExperimentError
     from .staffing import find_staffing, parse_targets
