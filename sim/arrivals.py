@@ -178,6 +178,11 @@ def rate_segments(
     edges, base_per_hour = baseline_rate_edges(scenario, clock)
     cuts = set(np.clip(edges, 0, duration).tolist()) | {0.0, duration}
     cuts |= {float(c) for c in extra_cuts if 0 < c < duration}
+    # A WFM forecast (per channel, 15/30/60 minutes) sets the rate and the channel shares of
+    # each of its intervals; the clock-hour baseline above stays for crisis mode.
+    by_channel = getattr(scenario.arrivals, "forecast_by_channel", None)
+    if by_channel is not None:
+        cuts |= {float(c) for c in by_channel[0] if 0 < c < duration}
     for inc in scenario.incidents:
         for h in (inc.start_hour, inc.start_hour + inc.duration_hours):
             m = h * MIN_PER_HOUR
@@ -186,19 +191,26 @@ def rate_segments(
     names = list(scenario.channels)
     base_p = np.array([scenario.channels[c].share for c in names], dtype=float)
     base_p = base_p / base_p.sum()
+    shares = base_p
     for a, b in itertools.pairwise(sorted(cuts)):
         if b <= a:
             continue
         k = min(max(int(np.searchsorted(edges, a, side="right")) - 1, 0), len(base_per_hour) - 1)
         base = base_per_hour[k] / MIN_PER_HOUR
+        if by_channel is not None:
+            f_edges, f_rates = by_channel
+            kf = int(np.searchsorted(f_edges, a, side="right")) - 1
+            rates = f_rates[kf] if 0 <= kf < len(f_rates) else np.zeros(len(names))
+            base = float(rates.sum())
+            shares = rates / base if base > 0 else base_p
         mid_h = (a + b) / 2 / MIN_PER_HOUR
         active = [i for i in scenario.incidents
                   if i.start_hour <= mid_h < i.start_hour + i.duration_hours]  # fmt: skip
         damp = 1.0 + sum(i.multiplier - 1.0 for i in active if i.multiplier < 1.0)
-        comps = [ArrivalComponent(base * max(damp, 0.0), base_p, None)]
+        comps = [ArrivalComponent(base * max(damp, 0.0), shares, None)]
         for inc in active:
             if inc.multiplier > 1.0:
-                p = base_p
+                p = shares
                 if inc.channels is not None:
                     p = np.array([inc.channels.get(c, 0.0) for c in names], dtype=float)
                     p = p / p.sum()

@@ -550,6 +550,45 @@ def sweep(
     show_default=True,
     help="Seconds to wait for the Dask scheduler.",
 )
+@click.option(
+    "--shifts",
+    "shift_rules",
+    default=None,
+    metavar="RULES",
+    help="Also build a roster of workable shifts covering the simulated head count at least "
+    'cost, e.g. "length=4h-9h,every=30m,break=30m,break_after=6h,weekly=40h,rest=11h" '
+    "(every key optional), and check it in simulation.",
+)
+@click.option(
+    "--shifts-out",
+    "shifts_path",
+    default=None,
+    metavar="FILE",
+    help="With --shifts: the shifts, one row per person and shift (.csv or .parquet).",
+)
+@click.option(
+    "--solver-nodes",
+    type=click.IntRange(min=1),
+    default=200,
+    show_default=True,
+    help="With --shifts: branch-and-bound nodes per solve (more: closer to optimal, slower; "
+    "the same input always gives the same roster).",
+)
+@click.option(
+    "--solver-time-limit",
+    type=click.FloatRange(min=1),
+    default=600.0,
+    show_default=True,
+    help="With --shifts: seconds per solve at most (a safety net; a roster stopped by it may "
+    "differ between runs).",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON object on stdout: the intervals, the rosters' totals and, with "
+    "--shifts, the shifts.",
+)
 @click.option("--quiet", is_flag=True, help="No progress notes.")
 def staff(
     scenario: str,
@@ -565,6 +604,11 @@ def staff(
     workers: int | None,
     scheduler: str | None,
     connect_timeout: float,
+    shift_rules: str | None,
+    shifts_path: str | None,
+    solver_nodes: int,
+    solver_time_limit: float,
+    as_json: bool,
     quiet: bool,
 ) -> None:
     """Fewest reps per interval meeting service targets, by simulation — beside Erlang C and A.
@@ -581,6 +625,14 @@ def staff(
     Erlang A staff the same targets from the forecast; both rosters are simulated too, and
     the "why" column says where and why they differ (contagion, re-posts, pooling,
     concurrency, abandonment, patience).
+
+    With --shifts the head count per interval becomes shifts people can work, chosen by an
+    integer program (HiGHS) at least cost, simulated with the same seeds, and printed with its
+    cost beside the per-interval lower bound:
+
+    \b
+      stormdesk staff weekend_outage --target "twitter.service_level>=0.8" \\
+          --shifts "length=8h-9h,every=60m,break=30m,break_after=6h" --shifts-out shifts.csv
     """
     from .experiments import ExperimentError
     from .staffing import find_staffing, parse_targets
@@ -590,6 +642,17 @@ def staff(
         goals = parse_targets(list(targets), spec)
     except ExperimentError as e:
         fail(e.problems)
+    rules = None
+    if shift_rules is not None:
+        from .rosters import parse_shift_rules
+
+        try:
+            rules = parse_shift_rules(shift_rules, interval_min)
+        except ExperimentError as e:
+            fail(e.problems)
+    elif shifts_path is not None:
+        fail(["--shifts-out needs --shifts (the rules of a workable shift)"])
+    shifts_file = check_output(shifts_path, "--shifts-out", TABLE_SUFFIXES)
     out_file = check_output(out_path, "--out", TABLE_SUFFIXES)
     if plot_path is None and out_file is not None:
         plot_path = str(out_file.with_suffix(".png"))
@@ -617,15 +680,38 @@ def staff(
                 max_iterations=max_simulations,
                 progress=note,
             )
+            shifts = None
+            if rules is not None:
+                from .rosters import plan_roster
+
+                shifts = plan_roster(
+                    plan,
+                    rules,
+                    backend,
+                    template=template,
+                    base_seed=base_seed,
+                    node_limit=solver_nodes,
+                    time_limit=solver_time_limit,
+                    progress=note,
+                )
     except ExperimentError as e:
         fail(e.problems)
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(EXIT_INTERRUPTED)
     note(f"done: {plan.simulations} rosters × {replications} seeds = {plan.runs} runs")
-    for table in staffing_tables(plan, out.width):
-        out.print(table)
-    out.print(staffing_verdict(plan))
+    if as_json:
+        click.echo(json.dumps(staffing_json(plan, shifts), allow_nan=False))
+    else:
+        for table in staffing_tables(plan, out.width):
+            out.print(table)
+        out.print(staffing_verdict(plan))
+        if shifts is not None:
+            for item in shift_tables(plan, shifts, out.width):
+                out.print(item)
+    if shifts_file is not None:
+        write_table(shifts.roster.people, shifts_file)
+        err.print(f"shifts written to {shifts_file}")
     if out_file is not None:
         write_table(plan.table, out_file)
         err.print(f"roster written to {out_file}")
@@ -635,6 +721,98 @@ def staff(
         plot.parent.mkdir(parents=True, exist_ok=True)
         save_staffing_plot(plan, plot)
         err.print(f"plot written to {plot}")
+
+
+def _records(frame) -> list[dict]:
+    """A DataFrame as JSON-ready records (NaN → null, numpy scalars → Python)."""
+    return json.loads(frame.to_json(orient="records"))
+
+
+def staffing_json(plan, shifts=None) -> dict:
+    """``staff --json``: the intervals, the three rosters' totals and the shift roster."""
+    record = {
+        "scenario": plan.scenario.info.name,
+        "targets": [t.label for t in plan.targets],
+        "interval_min": float(plan.edges[1] - plan.edges[0]) if len(plan.edges) > 1 else None,
+        "replications": plan.replications,
+        "conservative": plan.conservative,
+        "converged": plan.converged,
+        "simulations": plan.simulations,
+        "runs": plan.runs,
+        "intervals": _records(plan.table),
+        "totals": _records(plan.totals()),
+        "shifts": None,
+    }
+    if shifts is not None:
+        roster = shifts.roster
+        overall = {}
+        for j, t in enumerate(plan.targets):
+            overall[t.column] = _finite(shifts.measure.overall_mean[j])
+            overall[f"{t.column}_ci95"] = _finite(shifts.measure.overall_ci95[j])
+        record["shifts"] = {
+            **roster.summary(),
+            "lower_bound": shifts.lower_bound,
+            "over_lower_bound": shifts.over_lower_bound,
+            "rounds": shifts.rounds,
+            "intervals_missing_targets": shifts.intervals_missing,
+            "people_per_interval": [int(x) for x in shifts.measure.reps],
+            "whole_run": overall,
+            "patterns": _records(roster.shifts),
+            "people": _records(roster.people),
+        }
+    return record
+
+
+def _finite(x) -> float | None:
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def shift_tables(plan, shifts, width: int = 80) -> list:
+    """The shift roster: one row per shift pattern, then its cost beside the lower bound and
+    what it delivers in simulation."""
+    roster = shifts.roster
+    t = Table(
+        title=f"the shift roster: {roster.rules.describe()}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    for col in ("start", "end", "hours", "break", "people", "cost"):
+        t.add_column(col, justify="left" if col in ("start", "end", "break") else "right")
+    for row in roster.shifts.to_dict("records"):
+        brk = (
+            f"{row['break_start']}–{row['break_end']}"
+            if isinstance(row["break_start"], str)
+            else ""
+        )
+        t.add_row(
+            _short_stamp(row["start"]),
+            _short_stamp(row["end"]),
+            f"{row['hours']:g}",
+            brk,
+            str(int(row["count"])),
+            f"{row['cost']:,.0f}",
+        )
+    missing = shifts.intervals_missing
+    n = len(plan.table)
+    whole = ", ".join(
+        f"{tg.column} {_fmt_estimate(shifts.measure.overall_mean[j], shifts.measure.overall_ci95[j], tg.kpi)}"  # noqa: E501
+        for j, tg in enumerate(plan.targets)
+    )
+    text = (
+        f"Shift roster: {int(roster.shifts['count'].sum())} shifts worked by "
+        f"{roster.head_count} people, {roster.paid_hours:,.0f} paid hours, cost "
+        f"{roster.cost:,.0f} beside the per-interval lower bound {shifts.lower_bound:,.0f} "
+        f"({shifts.over_lower_bound:+.1%}; HiGHS {roster.status}, gap {roster.gap:.2%}, "
+        f"{roster.columns:,} candidate shifts, {roster.seconds:.1f} s"
+        + (f", {shifts.rounds} programs" if shifts.rounds > 1 else "")
+        + f"). Simulated with {plan.replications} seeds: {missing} of {n} intervals miss the "
+        f"targets ({whole} over the run)."
+    )
+    if missing:
+        text = f"[yellow]{text}[/]"
+    return [t, Text.from_markup(text, overflow="fold")]
 
 
 WHY_INLINE_WIDTH = 140  # narrower terminals get "why they differ" as notes under the table
@@ -764,8 +942,8 @@ def staffing_verdict(plan) -> str:
 
 # --- stormdesk erlang ----------------------------------------------------------------------
 @click.command("erlang")
-@click.option("--arrivals-per-hour", type=float, required=True, help="Arrival rate, per hour.")
-@click.option("--aht-min", type=float, required=True, help="Mean handle time, minutes.")
+@click.option("--arrivals-per-hour", type=float, default=None, help="Arrival rate, per hour.")
+@click.option("--aht-min", type=float, default=None, help="Mean handle time, minutes.")
 @click.option(
     "--sla-s", type=float, default=None, help="Service-level threshold, seconds (default 20)."
 )
@@ -793,18 +971,46 @@ def staffing_verdict(plan) -> str:
     "--agents", type=int, default=None, help="Evaluate this many agents instead of searching."
 )
 @click.option(
-    "--json", "as_json", is_flag=True, help="Print one JSON object (the chosen staffing) on stdout."
+    "--shrinkage",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Share of paid time off the contacts (breaks, training, absence): agents to schedule "
+    "= agents / (1 − shrinkage), rounded up.",
+)
+@click.option(
+    "--concurrency",
+    "concurrency_texts",
+    multiple=True,
+    metavar="N|CHANNEL=N",
+    help="Contacts an agent handles at once (chat), each taking --aht-min; with --intervals "
+    "CHANNEL=N for one channel (repeat).",
+)
+@click.option(
+    "--intervals",
+    "intervals_path",
+    default=None,
+    metavar="FILE",
+    help="A WFM forecast CSV (interval_start, channel, volume, aht_s or aht_min; 15/30/60-minute "
+    "intervals): agents for every interval and channel instead of one queue.",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON object (the chosen staffing; with --intervals, every interval) on stdout.",
 )
 @click.option(
     "--out",
     "out_path",
     default=None,
     metavar="FILE",
-    help="Write the table of figures against agents, .csv or .parquet.",
+    help="Write the table (figures against agents; with --intervals, one row per interval and "
+    "channel), .csv or .parquet.",
 )
 def erlang_cmd(
-    arrivals_per_hour: float,
-    aht_min: float,
+    arrivals_per_hour: float | None,
+    aht_min: float | None,
     sla_s: float | None,
     sla_min: float | None,
     target: float,
@@ -812,6 +1018,9 @@ def erlang_cmd(
     max_abandon: float | None,
     max_occupancy: float | None,
     agents: int | None,
+    shrinkage: float,
+    concurrency_texts: tuple[str, ...],
+    intervals_path: str | None,
     as_json: bool,
     out_path: str | None,
 ) -> None:
@@ -821,22 +1030,38 @@ def erlang_cmd(
     Example: 720 contacts an hour, 4-minute handle time, 80% answered within 20 seconds
       stormdesk erlang --arrivals-per-hour 720 --aht-min 4 --sla-s 20 --target 0.8
       stormdesk erlang --arrivals-per-hour 720 --aht-min 4 --sla-s 20 --target 0.8 --patience-min 2
+      stormdesk erlang ... --shrinkage 0.3 --concurrency 2   # chat, 30% shrinkage
       stormdesk erlang ... --json          # one object: agents, p_wait, wait_mean_min, …
+      stormdesk erlang --intervals forecast.csv --sla-s 20 --concurrency chat=2 --out agents.csv
 
     Erlang C (M/M/c) assumes nobody hangs up; with --patience-min it is Erlang A (M/M/c+M,
     exponential patience), where abandonment absorbs overload. The table shows the figures
     around the answer: P(wait), mean wait over all arrivals, service level (those who give up
     count as misses), abandonment and occupancy.
     """
-    from . import erlang
+    from . import erlang_plan
 
     if sla_s is not None and sla_min is not None:
         fail(["give --sla-s or --sla-min, not both"])
     threshold = sla_min if sla_min is not None else (sla_s if sla_s is not None else 20.0) / 60.0
     out_file = check_output(out_path, "--out", TABLE_SUFFIXES)
+    concurrency, per_channel = _parse_concurrency(concurrency_texts, intervals_path is not None)
+    if not 0 <= shrinkage < 1:
+        fail([f"--shrinkage {shrinkage:g}: a share of paid time, at least 0 and below 1"])
+    if intervals_path is not None:
+        if arrivals_per_hour is not None or aht_min is not None or agents is not None:
+            fail(["--intervals takes volumes and AHT from the file: leave out "
+                  "--arrivals-per-hour, --aht-min and --agents"])  # fmt: skip
+        _erlang_intervals(
+            intervals_path, threshold, target, patience_min, max_abandon, max_occupancy,
+            per_channel if per_channel else concurrency, shrinkage, as_json, out_file,
+        )  # fmt: skip
+        return
+    if arrivals_per_hour is None or aht_min is None:
+        fail(["give --arrivals-per-hour and --aht-min (one queue), or --intervals FILE"])
     try:
         if agents is None:
-            chosen = erlang.agents_needed(
+            chosen = erlang_plan.agents_needed(
                 arrivals_per_hour,
                 aht_min,
                 threshold,
@@ -844,18 +1069,26 @@ def erlang_cmd(
                 patience_min,
                 max_abandon,
                 max_occupancy,
+                concurrency,
+                shrinkage,
             )
         else:
-            chosen = erlang.metrics(arrivals_per_hour, aht_min, agents, threshold, patience_min)
-        low = max(math.floor(chosen.offered_load), chosen.agents - 5, 0)
+            chosen = erlang_plan.evaluate(
+                arrivals_per_hour, aht_min, agents, threshold, patience_min, concurrency, shrinkage
+            )
+        load_agents = chosen.metrics.offered_load / concurrency
+        low = max(math.floor(load_agents), chosen.agents - 5, 0)
         rows = [
-            erlang.metrics(arrivals_per_hour, aht_min, n, threshold, patience_min)
+            erlang_plan.evaluate(
+                arrivals_per_hour, aht_min, n, threshold, patience_min, concurrency, shrinkage
+            )
             for n in range(low, chosen.agents + 4)
         ]
     except (ValueError, ArithmeticError) as e:
         fail([_erlang_problem(str(e))])
+    plain = concurrency == 1 and shrinkage == 0
     if as_json:
-        record = chosen.as_dict()
+        record = chosen.metrics.as_dict() if plain else chosen.as_dict()
         record["target_service_level"] = target
         click.echo(json.dumps(record))
     else:
@@ -863,8 +1096,120 @@ def erlang_cmd(
     if out_file is not None:
         import pandas as pd
 
-        write_table(pd.DataFrame([m.as_dict() for m in rows]), out_file)
+        write_table(
+            pd.DataFrame([(r.metrics.as_dict() if plain else r.as_dict()) for r in rows]), out_file
+        )
         err.print(f"table written to {out_file}")
+
+
+def _parse_concurrency(texts: tuple[str, ...], intervals: bool) -> tuple[int, dict[str, int]]:
+    """``--concurrency 2`` (every queue) or, with --intervals, ``--concurrency chat=2``."""
+    single, per_channel, problems = 1, {}, []
+    for text in texts:
+        name, sep, value = text.rpartition("=")
+        try:
+            number = int(value)
+            if number < 1:
+                raise ValueError
+        except ValueError:
+            problems.append(f"--concurrency {text}: a whole number ≥ 1 (or CHANNEL=N)")
+            continue
+        if sep:
+            if not intervals:
+                problems.append(f"--concurrency {text}: CHANNEL=N needs --intervals; give N")
+            per_channel[name.strip().lower()] = number
+        else:
+            single = number
+    if per_channel and single != 1:
+        problems.append("--concurrency: give N for every channel or CHANNEL=N, not both")
+    if problems:
+        fail(problems)
+    return single, per_channel
+
+
+def _erlang_intervals(
+    path, threshold, target, patience, max_abandon, max_occupancy, concurrency, shrinkage,
+    as_json, out_file,
+) -> None:  # fmt: skip
+    """``erlang --intervals``: agents per interval and channel from a WFM forecast."""
+    from .erlang_plan import interval_table
+    from .forecasts import ForecastError, read_wfm_forecast
+
+    try:
+        forecast = read_wfm_forecast(path)
+    except ForecastError as e:
+        fail(e.problems)
+    if isinstance(concurrency, dict):
+        unknown = sorted(set(concurrency) - set(forecast.channels))
+        if unknown:
+            fail([f"--concurrency {c}=…: no channel {c!r} in {path} "
+                  f"(it has {', '.join(forecast.channels)})" for c in unknown])  # fmt: skip
+    try:
+        table = interval_table(
+            forecast, threshold, target, patience, max_abandon, max_occupancy, concurrency,
+            shrinkage,
+        )  # fmt: skip
+    except (ValueError, ArithmeticError) as e:
+        fail([_erlang_problem(str(e))])
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "file": str(path),
+                    "interval_min": forecast.interval_min,
+                    "channels": forecast.channels,
+                    "sla_min": threshold,
+                    "target_service_level": target,
+                    "shrinkage": shrinkage,
+                    "intervals": _records(table),
+                },
+                allow_nan=False,
+            )
+        )
+    else:
+        out.print(interval_erlang_table(table, forecast, threshold, target, shrinkage))
+    if out_file is not None:
+        write_table(table, out_file)
+        err.print(f"table written to {out_file}")
+
+
+def interval_erlang_table(table, forecast, sla: float, target: float, shrinkage: float) -> Table:
+    """Agents per interval, one column pair per channel (on contacts / to schedule)."""
+    sla_text = f"{sla * 60:g} s" if sla < 1 else f"{sla:g} min"
+    t = Table(
+        title=f"agents per {forecast.interval_min} min for ≥ {target:.0%} within {sla_text}"
+        + (f", shrinkage {shrinkage:.0%}" if shrinkage else "")
+        + f" ({forecast.file})",
+        caption="vol: contacts in the interval; agents: on the contacts (scheduled); "
+        "SL: service level",
+        caption_justify="left",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    t.add_column("start", no_wrap=True)
+    for col in ("channel", "vol", "AHT", "agents", "SL", "occ"):
+        t.add_column(col, justify="left" if col == "channel" else "right", no_wrap=True)
+    previous_day = None
+    for row in table.to_dict("records"):
+        day, clock = row["interval_start"][:10], row["interval_start"][11:16]
+        start = _short_stamp(row["interval_start"]) if day != previous_day else clock
+        previous_day = day
+        agents = str(row["agents"])
+        if shrinkage:
+            agents += f" ({row['scheduled_agents']})"
+        sl = row["service_level"]
+        occ = row["occupancy"]
+        t.add_row(
+            start,
+            row["channel"] + (f" ×{row['concurrency']}" if row["concurrency"] > 1 else ""),
+            f"{row['volume']:g}",
+            f"{row['aht_min'] * 60:.0f} s",
+            agents,
+            "—" if sl is None or sl != sl else f"{sl:.1%}",
+            "—" if occ is None or occ != occ else f"{occ:.0%}",
+        )
+    return t
 
 
 def _erlang_problem(message: str) -> str:
@@ -886,16 +1231,24 @@ def _erlang_problem(message: str) -> str:
 
 
 def erlang_table(rows, chosen, target: float, searched: bool) -> Table:
-    """Figures for a few staffing levels around the answer, the answer in bold."""
-    kind = "Erlang A (M/M/c+M)" if chosen.patience_mean_min is not None else "Erlang C (M/M/c)"
-    sla = chosen.sla_min
+    """Figures for a few staffing levels around the answer, the answer in bold.
+
+    ``rows`` and ``chosen`` are :class:`sim.erlang_plan.Staffing`; with concurrency or
+    shrinkage the title says so and a column gives the agents to schedule.
+    """
+    m0 = chosen.metrics
+    kind = "Erlang A (M/M/c+M)" if m0.patience_mean_min is not None else "Erlang C (M/M/c)"
+    sla = m0.sla_min
     sla_text = f"{sla * 60:g} s" if sla < 1 else f"{sla:g} min"
-    patience = (
-        f", mean patience {chosen.patience_mean_min:g} min" if chosen.patience_mean_min else ""
-    )
+    patience = f", mean patience {m0.patience_mean_min:g} min" if m0.patience_mean_min else ""
+    extra = ""
+    if chosen.concurrency > 1:
+        extra += f"; {chosen.concurrency} contacts at once per agent"
+    if chosen.shrinkage:
+        extra += f"; shrinkage {chosen.shrinkage:.0%}"
     t = Table(
-        title=f"{kind}: {chosen.arrivals_per_hour:g}/h × {chosen.aht_min:g} min = "
-        f"{chosen.offered_load:.1f} erlangs{patience}",
+        title=f"{kind}: {m0.arrivals_per_hour:g}/h × {m0.aht_min:g} min = "
+        f"{m0.offered_load:.1f} erlangs{patience}{extra}",
         caption=f"◀ fewest agents with ≥ {target:.0%} answered within {sla_text} (those who give "
         "up count as misses)"
         if searched
@@ -903,18 +1256,18 @@ def erlang_table(rows, chosen, target: float, searched: bool) -> Table:
         caption_justify="left",
         title_justify="left",
         box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+        show_edge=False,
     )
-    for col in (
-        "agents",
-        "P(wait)",
-        "mean wait",
-        f"within {sla_text}",
-        "abandoned",
-        "occupancy",
-        "",
-    ):
-        t.add_column(col, justify="right" if col else "left", no_wrap=not col)
-    for m in rows:
+    columns = ["agents"]
+    if chosen.shrinkage:
+        columns.append("sched")  # short: the table still fits 80 columns
+    columns += ["P(wait)", "mean wait", f"within {sla_text}", "abandoned", "occupancy", ""]
+    for col in columns:
+        t.add_column(col, justify="right" if col else "left", no_wrap=True)
+    for s in rows:
+        m = s.metrics
         if not math.isfinite(m.wait_mean_min):
             wait = "∞"
         elif m.wait_mean_min < 1:
@@ -922,18 +1275,20 @@ def erlang_table(rows, chosen, target: float, searched: bool) -> Table:
         else:
             wait = f"{m.wait_mean_min:.2f} min"
         mark = "unstable" if not m.stable else ""
-        if m.agents == chosen.agents:
+        if s.agents == chosen.agents:
             mark = "◀ fewest" if searched else "◀ evaluated"
-        t.add_row(
-            str(m.agents),
+        cells = [str(s.agents)]
+        if chosen.shrinkage:
+            cells.append(str(s.scheduled))
+        cells += [
             f"{m.p_wait:.1%}",
             wait,
             f"{m.service_level:.1%}",
             f"{m.abandon_rate:.1%}",
             f"{m.occupancy:.1%}",
             mark,
-            style="bold" if m.agents == chosen.agents else None,
-        )
+        ]
+        t.add_row(*cells, style="bold" if s.agents == chosen.agents else None)
     return t
 
 

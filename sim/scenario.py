@@ -559,7 +559,9 @@ class Arrivals(_Strict):
         None,
         min_length=1,
         description="CSV of hourly volumes (columns hour, per_hour; hours 0, 1, 2… from the start, "
-        "covering the run), relative to the scenario file's folder. Replaces base × profile.",
+        "covering the run), or a WFM export (interval_start, channel, volume, aht_s or aht_min; "
+        "15/30/60-minute intervals), relative to the scenario file's folder. Replaces base × "
+        "profile (a WFM export also the channel shares).",
     )
     topics: dict[Name, NonNegative] = Field(
         default_factory=lambda: dict(DEFAULT_TOPICS),
@@ -569,11 +571,19 @@ class Arrivals(_Strict):
         0.3, ge=0, le=1, description="Mean severity (0–1) of ordinary complaints."
     )
     _forecast: tuple[float, ...] | None = PrivateAttr(None)
+    _forecast_by_channel: tuple[Any, Any] | None = PrivateAttr(None)
 
     @property
     def forecast(self) -> tuple[float, ...] | None:
         """Arrivals per hour read from ``forecast_csv``, indexed by hours since the start."""
         return self._forecast
+
+    @property
+    def forecast_by_channel(self) -> tuple[Any, Any] | None:
+        """A WFM ``forecast_csv`` (columns interval_start, channel, volume, AHT; see
+        :mod:`sim.forecasts`): interval edges in simulation minutes and the arrival rate per
+        minute per channel (intervals × channels, the scenario's order); else None."""
+        return self._forecast_by_channel
 
     @field_validator("topics")
     @classmethod
@@ -929,6 +939,12 @@ class StormScenario(_Strict):
         data["arrivals"]["forecast_csv"] = None
         forecast = self.arrivals.forecast
         data["arrivals"]["forecast"] = list(forecast) if forecast is not None else None
+        by_channel = self.arrivals.forecast_by_channel
+        if by_channel is not None:  # per channel and interval: the shares count too
+            data["arrivals"]["forecast_by_channel"] = [
+                by_channel[0].tolist(),
+                by_channel[1].tolist(),
+            ]
         text = json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -1352,6 +1368,18 @@ class _Checker:
             reason = "not UTF-8 text" if isinstance(e, UnicodeDecodeError) else "cannot be read"
             self.add(["arrivals", "forecast_csv"], raw_path, f"{reason} ({type(e).__name__})")
             return None
+        header = text.split("\n", 1)[0].lower()
+        if "channel" in [h.strip() for h in header.split(",")]:  # a WFM export
+            from .forecasts import ForecastError, parse_wfm_forecast
+
+            try:
+                return parse_wfm_forecast(text, str(shown))
+            except ForecastError as e:
+                for message in e.problems:
+                    self.add_problem(Problem(str(shown), "", NO_VALUE, message.split(": ", 1)[-1]
+                                             if message.startswith(str(shown) + ": ") else
+                                             message.removeprefix(str(shown) + ", ")))  # fmt: skip
+                return None
         values, problems = _read_forecast(text, str(shown))
         for problem in problems:
             self.add_problem(problem)
@@ -1560,6 +1588,19 @@ def _validate_document(
             )
     if arrivals is not None and arrivals.forecast_csv is not None:
         forecast = check.forecast(arrivals.forecast_csv)
+        by_channel = None
+        if forecast is not None and not isinstance(forecast, tuple):  # a WFM export
+            problems: list[str] = []
+            if info is not None:
+                from .forecasts import on_timeline
+
+                forecast, by_channel, problems = on_timeline(
+                    forecast, info.start, info.timezone, info.duration_hours * 60.0, channel_ids
+                )
+            else:
+                forecast = None
+            for message in problems:
+                check.add(["arrivals", "forecast_csv"], arrivals.forecast_csv, message)
         if forecast is not None and info is not None and len(forecast) < info.duration_hours:
             check.add(
                 ["arrivals", "forecast_csv"],
@@ -1571,6 +1612,7 @@ def _validate_document(
             resolved = str(((base_dir or Path()) / arrivals.forecast_csv).resolve())
             arrivals = arrivals.model_copy(update={"forecast_csv": resolved})
             arrivals._forecast = forecast
+            arrivals._forecast_by_channel = by_channel
     if not check.problems:
         _check_expected_volume(check, info, arrivals, [inc for _, inc in incidents])
     if check.problems:
