@@ -917,11 +917,12 @@ class Policy(_Strict):
     )
     reserve_for: ChannelIdsOrNone = Field(
         (),
-        description="Channels whose complaints take a rep's whole attention (concurrency 1, "
-        "e.g. phone) and get it first: while one waits, a rep who works that channel takes no "
-        "new work of other channels and answers it as soon as its load is 0. Default: none — "
-        "a rep holding any chat or post cannot take a call until it is free, so calls wait "
-        "behind multitasked channels.",
+        description="Channels that get reps' attention first — for voice beside multitasked "
+        "channels: a rep holding any chat or post cannot fit a call (concurrency 1), so under "
+        "any routing calls wait for a rep with nothing in hand. With phone here, a waiting call "
+        "goes to the next rep it fits before any other work, and while calls wait as many reps "
+        "as there are waiting calls take no new work of other channels until they can take one. "
+        "Default: none.",
     )
     reserve_reps: int = Field(
         0,

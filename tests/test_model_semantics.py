@@ -112,10 +112,10 @@ def test_breaks_are_deterministic():
 def test_shrinkage_is_the_older_name_of_absence_share():
     doc = queue_document(arrivals_per_hour=60, aht_min=2, agents=3, hours=48.0)
     old, new = dict(doc), dict(doc)
-    old["shifts"] = [{**doc["shifts"][0], "shrinkage": 0.2}]
-    new["shifts"] = [{**doc["shifts"][0], "absence_share": 0.2}]
+    old["shifts"] = [{**doc["shifts"][0], "shrinkage": 0.15}]
+    new["shifts"] = [{**doc["shifts"][0], "absence_share": 0.15}]
     a, b = sim.parse_scenario(old), sim.parse_scenario(new)
-    assert a.shifts[0].absence_share == a.shifts[0].shrinkage == 0.2
+    assert a.shifts[0].absence_share == a.shifts[0].shrinkage == 0.15
     assert a == b and a.sha256 == b.sha256
     assert sim.run(a, seed=1).kpis == sim.run(b, seed=1).kpis
     # --set / --grid on the old name changes the same setting.
@@ -271,3 +271,16 @@ def test_staff_grosses_erlang_up_for_breaks_and_absence():
     with open_backend(workers=1) as backend:
         plan = find_staffing(scenario, targets, 360, backend, replications=2, max_iterations=1)
     assert int(plan.erlang_c[0]) == math.ceil(agents / (0.9 * 0.9))
+
+
+@pytest.mark.parametrize("key", ["shrinkage", "absence_share"])
+def test_a_total_shrinkage_written_as_absence_gets_a_warning(key):
+    from sim.checks import scenario_warnings
+
+    doc = queue_document(arrivals_per_hour=60, aht_min=2, agents=3)
+    doc["shifts"][0][key] = 0.3
+    (w,) = scenario_warnings(sim.parse_scenario(doc))
+    assert w.path == f"shifts.all_day.{key}"
+    assert "whole shift occurrences missed" in str(w) and "break_share" in str(w)
+    doc["shifts"][0].update({key: 0.05, "break_share": 0.25})  # breaks within the shift: fine
+    assert scenario_warnings(sim.parse_scenario(doc)) == []
