@@ -669,6 +669,7 @@ class StormModel(mesa.Model):
         if not rep.present or rep.break_due:
             return
         rep.break_due = length
+        self._holding.discard(rep)  # a rep going on break holds nothing for a call
         if rep.load < 1e-9:
             self._start_break(rep)
         else:

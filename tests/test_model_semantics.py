@@ -284,3 +284,15 @@ def test_a_total_shrinkage_written_as_absence_gets_a_warning(key):
     assert "whole shift occurrences missed" in str(w) and "break_share" in str(w)
     doc["shifts"][0].update({key: 0.05, "break_share": 0.25})  # breaks within the shift: fine
     assert scenario_warnings(sim.parse_scenario(doc)) == []
+
+
+def test_breaks_and_reserved_calls_together_are_deterministic_and_keep_staffing():
+    doc = _mixed(7, reserve_for=["phone"], reserve_reps=1)
+    doc["scenario"]["duration_hours"] = 20
+    doc["shifts"][0].update(break_share=0.125, break_min=15)  # 14 reps: 1.75 on break on average
+    scenario = sim.parse_scenario(doc)
+    a, b = sim.run(scenario, seed=7), sim.run(scenario, seed=7)
+    assert a.kpis == b.kpis
+    present = a.timeseries["reps_on_shift"].iloc[4:]
+    assert present.mean() == pytest.approx(14 * 0.875, abs=0.15)
+    assert present.max() <= 14 - 1 and present.min() >= 14 - 3
