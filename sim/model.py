@@ -23,6 +23,7 @@ import gc
 import heapq
 import itertools
 import math
+from bisect import bisect_right
 from collections import deque
 from dataclasses import dataclass
 
@@ -116,9 +117,12 @@ TAG_REPOST = 0x9B05688C2B3E6C1F  # key of its k-th re-post or channel switch
 TAG_SEAT = 0x1F83D9ABFB41BD6B  # the seat's replication salt
 
 
+_TIER_EDGES = tuple(10**k for k in range(1, 19))
+
+
 def reach_tier(followers: int) -> int:
     """Orders of magnitude of an audience: 0 for 0–9 followers, 1 for 10–99, 2 for 100–999…"""
-    return len(str(int(followers))) - 1 if followers >= 10 else 0
+    return bisect_right(_TIER_EDGES, followers)
 
 
 def priority_key(public: bool, followers: int, anger: float) -> float:
@@ -126,7 +130,8 @@ def priority_key(public: bool, followers: int, anger: float) -> float:
 
     Equal to ordering by the tuple ``(not public, -reach_tier(followers), -anger)``.
     """
-    return -(PRIORITY_PUBLIC * public + PRIORITY_REACH_TIER * reach_tier(followers) + anger)
+    tier = bisect_right(_TIER_EDGES, followers)
+    return -(PRIORITY_PUBLIC * public + PRIORITY_REACH_TIER * tier + anger)
 
 
 def mix64(x: int) -> int:
