@@ -92,8 +92,9 @@ absence days; the simulated roster beside it shows by how much.
   A call (concurrency 1) therefore needs a rep with nothing in hand: a rep holding even one
   chat never takes a call, and under `fifo` calls wait far longer than chats (14 reps, 40% calls
   of 4 min, 60% chats of 6 min at concurrency 3, 80% occupancy: calls 1.4 min, chats 0.15).
-  `reserve_for = ["phone"]` gives calls the next rep they fit and has reps stop taking chats
-  while calls wait; `reserve_reps = 2` also keeps two idle reps for calls. In that example
+  `reserve_for = ["phone"]` gives calls the next rep they fit, before any other work, and
+  while calls wait, as many reps as there are waiting calls take no new chats so that their
+  load drains; `reserve_reps = 2` also keeps two idle reps for calls. In that example
   calls then wait 0.67–0.89 min and chats 2.3–3.7: a trade, not a free lunch.
 """.splitlines()
 
