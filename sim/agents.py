@@ -181,6 +181,9 @@ class Rep(mesa.Agent):
         self.load = 0.0
         self.on_shift = False
         self.present = False
+        self.on_break = False  # on shift but off the queues (Shift.break_share)
+        self.break_due = 0.0  # a break of this many minutes is due: no new work meanwhile
+        self.break_no = 0
         self.active: list[Complaint] = []
 
     def fits(self, channel: int) -> bool:

@@ -17,6 +17,9 @@ LIVE_CHANNELS = frozenset(("phone", "voice", "call", "calls", "chat", "livechat"
 LIVE_PATIENCE_MAX_MIN = 120.0
 PATIENCE_MAX_MIN = 24 * 60.0
 HANDLE_TIME_MAX_MIN = 120.0
+# Absence (whole shifts missed) rarely exceeds 10–15%; a planner's total shrinkage (breaks,
+# meetings, coaching and absence together) is typically 25–35% and mostly within the shift.
+ABSENCE_SHARE_MAX = 0.2
 
 
 def _typical_min(duration) -> float | None:
@@ -58,6 +61,15 @@ def scenario_warnings(sc: StormScenario) -> list[Problem]:
                     f"{shift.start}–{shift.end} is read as an overnight shift of {length:g} "
                     f"hours; for a day shift write start = {shift.end!r}, end = {shift.start!r}",
                 )
+        if shift.absence_share >= ABSENCE_SHARE_MAX:
+            name = "shrinkage" if "shrinkage" in shift.model_fields_set else "absence_share"
+            warn(
+                f"shifts.{shift.name}.{name}",
+                shift.absence_share,
+                f"is read as whole shift occurrences missed ({shift.absence_share:.0%} of reps "
+                "absent all shift, at random): if it is total shrinkage, put the time lost "
+                "within the shift (breaks, meetings) in break_share",
+            )
     for cid, ch in sc.channels.items():
         if not isinstance(ch.patience, str):
             typical = _typical_min(ch.patience)

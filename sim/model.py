@@ -23,6 +23,7 @@ import gc
 import heapq
 import itertools
 import math
+from bisect import bisect_right
 from collections import deque
 from dataclasses import dataclass
 
@@ -47,6 +48,7 @@ from .reactions import ReplyTraits, bot_reply, escalation_chances, p_satisfied, 
 # Event kinds (small ints: the heap holds plain tuples (time, seq, kind, a, b)).
 EV_ARRIVAL, EV_DONE, EV_GIVE_UP, EV_PILE_ON, EV_FOLLOW_UP, EV_REPOST = range(6)
 EV_SHIFT_ON, EV_SHIFT_OFF, EV_HOUR, EV_CRISIS_CHECK = range(6, 10)
+EV_BREAK_ON, EV_BREAK_OFF = range(10, 12)
 
 STREAMS = (
     "population",
@@ -64,8 +66,12 @@ DRAW_BLOCK = 4096
 # switches are customers already in the queue coming back; a night-time backlog produces them
 # in numbers that have nothing to do with a storm.
 _STORM_ORIGINS = frozenset((Origin.NEW, Origin.PILE_ON))
-PRIORITY_PUBLIC = 2.0  # priority routing: public beats private, then reach, then anger
-PRIORITY_REACH_PER_DECADE = 0.25
+# Priority routing is lexicographic: public before private; then reach, in orders of magnitude
+# of followers (0–9, 10–99, 100–999…); then anger. The key packs the three into one float
+# (smaller = first): anger is in [0, 1], so it never outweighs a reach tier, and the reach tier
+# (≤ 15 for any follower count a float holds exactly) never outweighs public.
+PRIORITY_PUBLIC = 100.0
+PRIORITY_REACH_TIER = 2.0
 
 
 _TRAITS = {flags: ReplyTraits(*flags) for flags in itertools.product((False, True), repeat=4)}
@@ -109,6 +115,23 @@ TAG_ROUTING = 0xA54FF53A5F1D36F1  # whether it lands in the trainee's seat
 TAG_PILE_ON = 0x510E527FADE682D1  # key of its k-th pile-on attempt
 TAG_REPOST = 0x9B05688C2B3E6C1F  # key of its k-th re-post or channel switch
 TAG_SEAT = 0x1F83D9ABFB41BD6B  # the seat's replication salt
+
+
+_TIER_EDGES = tuple(10**k for k in range(1, 19))
+
+
+def reach_tier(followers: int) -> int:
+    """Orders of magnitude of an audience: 0 for 0–9 followers, 1 for 10–99, 2 for 100–999…"""
+    return bisect_right(_TIER_EDGES, followers)
+
+
+def priority_key(public: bool, followers: int, anger: float) -> float:
+    """Priority routing's key, smaller first: public, then reach tier, then anger.
+
+    Equal to ordering by the tuple ``(not public, -reach_tier(followers), -anger)``.
+    """
+    tier = bisect_right(_TIER_EDGES, followers)
+    return -(PRIORITY_PUBLIC * public + PRIORITY_REACH_TIER * tier + anger)
 
 
 def mix64(x: int) -> int:
@@ -446,6 +469,10 @@ class StormModel(mesa.Model):
         self.available: list[dict] = [{} for _ in range(self.n_channels)]
         self.available_t2: list[dict] = [{} for _ in range(self.n_channels)]
         self.routing = scenario.policy.routing
+        # Channels that get a rep's attention first (policy.reserve_for, e.g. phone).
+        self._reserved = tuple(self.channel_index[c] for c in scenario.policy.reserve_for)
+        self._holding: set[Rep] = set()  # reps draining their load for a reserved complaint
+        self._reserve_reps = scenario.policy.reserve_reps if self._reserved else 0
         self._seq = itertools.count()
         self._heap: list = []
         self._live: dict[int, Complaint] = {}
@@ -498,6 +525,8 @@ class StormModel(mesa.Model):
             self._on_shift_off,
             self._on_hour,
             self._on_crisis_check,
+            self._on_break_on,
+            self._on_break_off,
         )
         self._exo_block_start = 0
         self._exo_rows: list[tuple] = []
@@ -565,7 +594,7 @@ class StormModel(mesa.Model):
                 unit[i] = 1.0 / conc
             intervals = self._shift_intervals(shift)
             self.shift_intervals[shift.name] = intervals
-            for _ in range(shift.reps):
+            for j in range(shift.reps):
                 rep = Rep(
                     self,
                     len(self.reps),
@@ -579,16 +608,34 @@ class StormModel(mesa.Model):
                     shift.hourly_wage,
                 )
                 self.reps.append(rep)
+                absence = shift.absence_share
                 for start, end in intervals:
-                    present = shift.shrinkage == 0 or self.d_staffing.random() >= shift.shrinkage
+                    present = absence == 0 or self.d_staffing.random() >= absence
                     self._push(max(start, 0.0), EV_SHIFT_ON, rep, present)
                     if end < self.duration:
                         self._push(end, EV_SHIFT_OFF, rep, None)
+                    if present and shift.break_share > 0:
+                        self._push_breaks(rep, j, shift, start, end)
+
+    def _push_breaks(self, rep: Rep, j: int, shift, start: float, end: float) -> None:
+        """Rep ``j`` of ``shift``'s breaks in one occurrence [start, end).
+
+        One ``break_min`` break every ``break_min / break_share`` minutes; rep j's first is due
+        (j + ½)/reps of that cycle after the start, so the shift's reps take turns and about
+        ``break_share`` of them are off at any moment. When a break is due the rep takes no new
+        work, finishes what is in hand and then takes the whole break (as an agent goes on a
+        break after the current call): the queues lose exactly ``break_min`` of its time.
+        """
+        cycle = shift.break_min / shift.break_share
+        t = start + (j + 0.5) / shift.reps * cycle
+        while t < end and t < self.duration:
+            self._push(t, EV_BREAK_ON, rep, shift.break_min)
+            t += cycle
 
     def _shift_intervals(self, shift) -> list[tuple[float, float]]:
         """On-shift intervals (simulation minutes) of a shift within the run.
 
-        Occurrences that touch are merged unless shrinkage is drawn per occurrence.
+        Occurrences that touch are merged unless absence is drawn per occurrence.
         """
         from datetime import datetime, timedelta
 
@@ -606,7 +653,7 @@ class StormModel(mesa.Model):
             a, b = max(a, 0.0), min(b, self.duration)
             if b <= a:
                 continue
-            if out and shift.shrinkage == 0 and a <= out[-1][1] + 1e-9:
+            if out and shift.absence_share == 0 and a <= out[-1][1] + 1e-9:
                 out[-1] = (out[-1][0], max(out[-1][1], b))
             else:
                 out.append((a, b))
@@ -622,9 +669,43 @@ class StormModel(mesa.Model):
             self._cap += 1
         self._refill(rep)
 
+    def _on_break_on(self, rep: Rep, length: float) -> None:
+        """A break is due: no new work from now; the break starts when the rep's hands are free."""
+        if not rep.present or rep.break_due:
+            return
+        rep.break_due = length
+        self._holding.discard(rep)  # a rep going on break holds nothing for a call
+        if rep.load < 1e-9:
+            self._start_break(rep)
+        else:
+            self._update_available(rep)
+
+    def _start_break(self, rep: Rep) -> None:
+        self._integrate()
+        rep.present = False
+        rep.on_break = True
+        self._cap -= 1
+        rep.break_no += 1
+        self._push(self.now + rep.break_due, EV_BREAK_OFF, rep, rep.break_no)
+        rep.break_due = 0.0
+        self._update_available(rep)
+
+    def _on_break_off(self, rep: Rep, number: int) -> None:
+        if not rep.on_break or number != rep.break_no:
+            return  # the shift ended during the break
+        rep.on_break = False
+        if rep.on_shift:
+            self._integrate()
+            rep.present = True
+            self._cap += 1
+            self._refill(rep)
+
     def _on_shift_off(self, rep: Rep, _) -> None:
         self._integrate()
         rep.on_shift = False
+        rep.on_break = False
+        rep.break_due = 0.0
+        self._holding.discard(rep)
         if rep.present:
             rep.present = False
             self._cap -= 1
@@ -651,7 +732,7 @@ class StormModel(mesa.Model):
 
     def _update_available(self, rep: Rep) -> None:
         """Keep the free-rep indexes right after the rep's load or presence changed."""
-        working = rep.present and rep.is_bot
+        working = rep.present and rep.is_bot and not rep.break_due
         for ch in rep.skills:
             d = self.available[ch]
             if working and rep.fits(ch):
@@ -772,6 +853,8 @@ class StormModel(mesa.Model):
             self._enqueue(self.T2, c)
         else:
             d = self.available[ch]
+            if d and self._reserved and ch not in self._reserved:
+                d = self._free_for_others(d)
             if d:
                 rep = self._pick_rep(d)
                 self._start(rep, c)
@@ -828,6 +911,25 @@ class StormModel(mesa.Model):
                 del self.trainee_inbox[c.cid]
                 self._start(rep, c)
 
+    def _free_for_others(self, d: dict) -> dict:
+        """The free reps in ``d`` that may take a complaint of an unreserved channel: not
+        holding for a waiting reserved complaint, and not one of the last ``reserve_reps``
+        idle reps of a reserved channel (policy.reserve_for)."""
+        holding = self._holding
+        if holding and all(self._head(ch) is None for ch in self._reserved):
+            holding.clear()
+        return {rep: None for rep in d if rep not in holding and self._may_take_other(rep)}
+
+    def _may_take_other(self, rep: Rep) -> bool:
+        """Whether ``rep`` may take unreserved work without eating the idle reserve."""
+        if self._reserve_reps == 0 or rep.load > 1e-9:
+            return True
+        for ch in self._reserved:
+            idle = self.available[ch]
+            if ch in rep.skills and len(idle) - (rep in idle) < self._reserve_reps:
+                return False
+        return True
+
     def _pick_rep(self, d: dict) -> Rep:
         if self.has_tier2:
             for rep in d:
@@ -840,9 +942,10 @@ class StormModel(mesa.Model):
         return next(iter(d)) if d else None
 
     def _priority(self, c: Complaint) -> float:
+        """The queue key (smaller is served first): arrival in the queue, or under priority
+        routing (and in crisis mode) :func:`priority_key`."""
         if self.routing == "priority" or self.crisis:
-            reach = math.log10(c.followers + 1.0) * PRIORITY_REACH_PER_DECADE
-            return -(PRIORITY_PUBLIC * c.public + reach + c.anger)
+            return priority_key(c.public, c.followers, c.anger)
         return c.queued_at
 
     def _enqueue(self, q: int, c: Complaint) -> None:
@@ -861,7 +964,7 @@ class StormModel(mesa.Model):
 
     def _refill(self, rep: Rep) -> None:
         """Give a rep work from the queues it serves until its attention is full."""
-        if not (rep.present and rep.is_bot):
+        if not (rep.present and rep.is_bot) or rep.break_due:
             return
         while True:
             best = None
@@ -870,6 +973,35 @@ class StormModel(mesa.Model):
                 head = self._head(self.T2)
                 if head is not None and rep.fits(head[2].channel):
                     best, best_q = head, self.T2
+            if best is None and self._reserved:
+                # policy.reserve_for: a waiting reserved complaint (a call) comes first. A rep
+                # that cannot fit it yet holds — takes no other new work, so its load drains —
+                # while fewer reps hold than such complaints wait.
+                holding = self._holding
+                holding.discard(rep)
+                short = []
+                for ch in rep.skills:
+                    if ch not in self._reserved:
+                        continue
+                    head = self._head(ch)
+                    if head is None:
+                        continue
+                    if not rep.fits(ch):
+                        short.append(ch)
+                    elif best is None or head[:2] < best[:2]:
+                        best, best_q = head, ch
+                if best is None and short:
+                    waiting = sum(
+                        1
+                        for ch in short
+                        for e in self.queues[ch]
+                        if e[2].version == e[3] and e[2].state == ComplaintState.WAITING
+                    )
+                    if len(holding) < waiting:
+                        holding.add(rep)
+                        break
+                if best is None and not self._may_take_other(rep):
+                    break
             if best is None:
                 for ch in rep.skills:
                     if not rep.fits(ch):
@@ -944,6 +1076,9 @@ class StormModel(mesa.Model):
         self._reply(c, score, traits, escalate=escalate)
         if seat:
             self._seat_refill()
+        elif rep.break_due:
+            if rep.load < 1e-9 and rep.present:
+                self._start_break(rep)
         elif rep.present:
             self._refill(rep)
 

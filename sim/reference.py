@@ -55,7 +55,48 @@ def markdown() -> str:
         )
         out.append(f"- `{model.model_fields['dist'].default}`: {fields}")
     out += ['- patience only: the string `"none"` — the customer never gives up.', ""]
+    out += NOTES
     return "\n".join(out)
+
+
+NOTES = """\
+## Reps off the queues: breaks, absence and the Erlang gross-up
+
+Two kinds of lost time, modelled apart because they cost different amounts of waiting:
+
+- `break_share` — breaks, meetings, coaching: each rep of the shift takes a `break_min` break
+  every `break_min / break_share` minutes, the shift's reps taking turns, so about that share
+  of them is off at any moment. A break starts when the rep's hands are free (no new work once
+  it is due) and lasts `break_min`. This is the even loss an Erlang gross-up assumes: 12 reps
+  with `break_share = 1/6` give M/M/10's waits (tests/test_model_semantics.py: mean wait 0.69
+  min ± 0.03 against Erlang C's 0.71 at 255 calls an hour, 2 minutes each).
+- `absence_share` — sickness, leave, no-shows: each rep misses each shift occurrence with this
+  chance, for the whole occurrence (on a 24/7 shift, a whole day). `shrinkage`, the field's
+  older name, means exactly this (files that use it run as before). Same average, burstier:
+  12 reps with `absence_share = 1/6` also average 10 present, but some days have 8 or 9, and
+  the mean wait over the same 8 runs is 8.7 minutes, not 0.69.
+
+`stormdesk staff` grosses the Erlang counts up by the template shift's total:
+1 − (1 − `absence_share`)(1 − `break_share`). That is right for breaks and too little for
+absence days; the simulated roster beside it shows by how much.
+
+## Routing
+
+- `fifo`: a rep with room takes the complaint that has waited longest in the queues of the
+  channels it works and can fit.
+- `priority` (and every routing in crisis mode): a strict order, no score — public before
+  private; then reach in orders of magnitude of followers (0–9, 10–99, 100–999…); then the
+  angrier; then the longest waiting.
+- `skills`: each rep takes its channels in its `skills` order, oldest first within one.
+- A complaint takes 1/`concurrency` of a rep's attention, and a rep takes one only if it fits.
+  A call (concurrency 1) therefore needs a rep with nothing in hand: a rep holding even one
+  chat never takes a call, and under `fifo` calls wait far longer than chats (14 reps, 40% calls
+  of 4 min, 60% chats of 6 min at concurrency 3, 80% occupancy: calls 1.4 min, chats 0.15).
+  `reserve_for = ["phone"]` gives calls the next rep they fit, before any other work, and
+  while calls wait, as many reps as there are waiting calls take no new chats so that their
+  load drains; `reserve_reps = 2` also keeps two idle reps for calls. In that example
+  calls then wait 0.67–0.89 min and chats 2.3–3.7: a trade, not a free lunch.
+""".splitlines()
 
 
 if __name__ == "__main__":

@@ -795,8 +795,34 @@ class Shift(_Strict):
     hourly_wage: float = Field(
         25.0, ge=0, description="Paid per rep-hour on shift, currency units."
     )
+    break_share: float = Field(
+        0.0,
+        ge=0,
+        lt=1,
+        description="Share of on-shift time each rep spends on breaks (and other time off the "
+        "queues within the shift: meetings, coaching), taken as `break_min` breaks at a fixed "
+        "rhythm, staggered across the shift's reps so about this share of them is off at any "
+        "moment — the even loss an Erlang gross-up assumes.",
+    )
+    break_min: float = Field(
+        15.0, gt=0, description="Length of one break, minutes (with `break_share` > 0)."
+    )
+    absence_share: float = Field(
+        0.0,
+        ge=0,
+        lt=1,
+        description="Chance that a rep misses a whole shift occurrence (sickness, leave, "
+        "no-show), drawn per rep and occurrence — on a 24/7 shift a whole day. Burstier than "
+        "breaks: some days several reps are missing at once, so it costs more waiting than the "
+        "same average loss spread through the shift.",
+    )
     shrinkage: float = Field(
-        0.0, ge=0, lt=1, description="Share of scheduled time lost to breaks and absence."
+        0.0,
+        ge=0,
+        lt=1,
+        exclude=True,
+        description="The older name for `absence_share` (whole shift occurrences missed, not "
+        "breaks); files that use it run as before. Give one or the other.",
     )
     concurrency: dict[str, Annotated[int, Field(ge=1, le=MAX_CONCURRENCY)]] | None = Field(
         None, description="Per-channel override of the channel's concurrency for these reps."
@@ -806,6 +832,33 @@ class Shift(_Strict):
     @classmethod
     def _time_of_day_text(cls, v: Any) -> Any:
         return _clock_text(v)
+
+    @model_validator(mode="after")
+    def _one_absence_name(self) -> Shift:
+        # shrinkage is the older name of absence_share; the attribute is kept equal to it.
+        given = self.model_fields_set
+        if "shrinkage" in given and "absence_share" in given:
+            if self.shrinkage != self.absence_share:
+                raise _fail(
+                    f"and absence_share ({_num(self.absence_share)}) are one setting "
+                    "(shrinkage is its older name); give one of them",
+                    at="shrinkage",
+                    value=self.shrinkage,
+                )
+        elif "shrinkage" in given:
+            self.__dict__["absence_share"] = self.shrinkage
+        else:
+            self.__dict__["shrinkage"] = self.absence_share
+        return self
+
+    @property
+    def total_shrinkage(self) -> float:
+        """Share of scheduled rep time off the queues: 1 − (1 − absence_share)(1 − break_share).
+
+        What an Erlang gross-up divides by (reps = agents / (1 − total_shrinkage)).
+        """
+        a, b = self.absence_share, self.break_share
+        return a + b - a * b
 
     @field_validator("start", "end")
     @classmethod
@@ -866,7 +919,28 @@ class Policy(_Strict):
     """The ``[policy]`` table: routing, crisis mode and escalation rules."""
 
     routing: Literal["fifo", "priority", "skills"] = Field(
-        "fifo", description="fifo; priority (public, then reach, then anger); or skills-based."
+        "fifo",
+        description="fifo (longest waiting first, across the channels a rep works); priority "
+        "(public before private, then reach in orders of magnitude of followers — 0–9, 10–99, "
+        "100–999… — then anger; a strict order, no score); or skills (each rep works its "
+        "channels in its skills order, oldest first within one).",
+    )
+    reserve_for: ChannelIdsOrNone = Field(
+        (),
+        description="Channels that get reps' attention first — for voice beside multitasked "
+        "channels: a rep holding any chat or post cannot fit a call (concurrency 1), so under "
+        "any routing calls wait for a rep with nothing in hand. With phone here, a waiting call "
+        "goes to the next rep it fits before any other work, and while calls wait as many reps "
+        "as there are waiting calls take no new work of other channels until they can take one. "
+        "Default: none.",
+    )
+    reserve_reps: int = Field(
+        0,
+        ge=0,
+        le=MAX_REPS_PER_SHIFT,
+        description="With `reserve_for`: idle reps kept free for those channels — a rep with "
+        "nothing in hand who works one takes other work only while at least this many others "
+        "are idle.",
     )
     auto_acknowledge: bool = Field(
         False, description="Send an instant automatic acknowledgement (cheap; lowers satisfaction)."
@@ -976,6 +1050,9 @@ class StormScenario(_Strict):
         doc = self.to_toml_dict()
         problems: list[Problem] = []
         for key, value in overrides.items():
+            parts = parse_path(key) if isinstance(key, str) else None
+            if parts and len(parts) == 3 and parts[0] == "shifts" and parts[2] == "shrinkage":
+                key = render_path([*parts[:2], "absence_share"])  # the older name of it
             try:
                 message = _apply_override(doc, key, _plain(value))
             except RecursionError:
@@ -1582,6 +1659,8 @@ def _validate_document(
         for prefix, incident in incidents:
             conc = list(incident.channels or {})
             _check_channel_refs(check, [*prefix, "channels"], conc, channel_ids)
+        if policy is not None:
+            _check_channel_refs(check, ["policy", "reserve_for"], policy.reserve_for, channel_ids)
         if policy is not None and "crisis_pull_from" in policy.model_fields_set:
             _check_channel_refs(
                 check, ["policy", "crisis_pull_from"], policy.crisis_pull_from, channel_ids

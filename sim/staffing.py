@@ -37,7 +37,9 @@ each interval's count is one more than a count that failed during the search.
 incidents; no contagion, no re-posts — what a planner feeds the formulas) gives the reps Erlang
 C (nobody gives up) and Erlang A (exponential patience with the channel's mean) need for the
 same targets. A rep with concurrency ``c`` counts as ``c`` agents, channels are staffed
-separately (no pooling), and the total is grossed up for the template's shrinkage. Both Erlang
+separately (no pooling), and the total is grossed up for the template's shrinkage (breaks and
+absence: ``Shift.total_shrinkage``; breaks are spread evenly as the gross-up assumes, absence
+days are burstier and cost more than the gross-up buys — docs/scenario-format.md). Both Erlang
 rosters are then simulated too, so the table says what they would really deliver.
 """
 
@@ -664,8 +666,12 @@ def find_staffing(
     hours = np.diff(edges) / MIN_PER_HOUR
     forecast = forecast_arrivals(scenario, edges)
     rates = forecast / hours[:, None]
-    reps_c = erlang_roster(scenario, rates, targets, with_patience=False, shrinkage=tmpl.shrinkage)
-    reps_a = erlang_roster(scenario, rates, targets, with_patience=True, shrinkage=tmpl.shrinkage)
+    reps_c = erlang_roster(
+        scenario, rates, targets, with_patience=False, shrinkage=tmpl.total_shrinkage
+    )
+    reps_a = erlang_roster(
+        scenario, rates, targets, with_patience=True, shrinkage=tmpl.total_shrinkage
+    )
     warmup = scenario.info.warmup_hours * MIN_PER_HOUR
     measured = edges[1:] > warmup  # intervals with counted arrivals
     first = int(np.argmax(measured))
@@ -716,7 +722,7 @@ def find_staffing(
     sim_rates = measure.arrivals / hours[:, None]
     with_patience = any(ch.patience != "none" for ch in scenario.channels.values())
     reps_sim_volume = erlang_roster(
-        scenario, sim_rates, targets, with_patience=with_patience, shrinkage=tmpl.shrinkage
+        scenario, sim_rates, targets, with_patience=with_patience, shrinkage=tmpl.total_shrinkage
     )
     table = _table(
         scenario,
