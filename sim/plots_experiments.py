@@ -20,7 +20,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import Formatter, MaxNLocator
 
 from .experiments import ALL_CHANNELS
 
@@ -45,6 +45,29 @@ def _scale(kpi: str) -> float:
 
 def _numeric(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+class SignedPercentFormatter(Formatter):
+    """Axis labels for relative effects (fractions): ``−2.5%``, ``0%``, ``+7.5%``. The decimals
+    are the fewest that show every tick exactly, so ticks at 2.5% steps are not rounded to
+    ``+2% +8%``."""
+
+    ticks: tuple[float, ...] = ()
+
+    def set_locs(self, locs) -> None:
+        self.ticks = tuple(float(v) for v in locs)
+
+    def _decimals(self) -> int:
+        for d in range(4):
+            if all(abs(round(v * 100, d) - v * 100) < 1e-6 for v in self.ticks):
+                return d
+        return 3
+
+    def __call__(self, x, pos=None) -> str:
+        d = self._decimals()
+        if abs(x * 100) < 0.5 * 10**-d:
+            return "0%"
+        return f"{x * 100:+.{d}f}%".replace("-", "\N{MINUS SIGN}")
 
 
 def pareto_front(cost: np.ndarray, service: np.ndarray) -> np.ndarray:
@@ -328,6 +351,7 @@ def save_staffing_plot(plan, path: str | Path) -> Path:
 
 
 __all__ = [
+    "SignedPercentFormatter",
     "pareto_front",
     "save_staffing_plot",
     "save_sweep_plot",
