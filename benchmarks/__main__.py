@@ -10,6 +10,7 @@ MODULES = [
     "benchmarks.bench_storm",
     "benchmarks.bench_memory",
     "benchmarks.bench_scoring",
+    "benchmarks.bench_startup",
 ]
 OPTIONAL = ["benchmarks.bench_sweep", "benchmarks.bench_trainer"]
 

@@ -18,15 +18,23 @@ __version__ = "0.2.0"
 
 from typing import TYPE_CHECKING
 
-from .scenario import ScenarioError, StormScenario, load_scenario, parse_scenario
-
 if TYPE_CHECKING:
     from .model import StormModel, TraineeSeat
     from .results import Results
+    from .scenario import ScenarioError, StormScenario, load_scenario, parse_scenario
 
-# The model (Mesa, pandas) loads on first use, so `stormdesk --help`, `validate`, `scenarios`
-# and `erlang` start without it.
-_LAZY = {"StormModel": "model", "TraineeSeat": "model", "Results": "results"}
+# Everything loads on first use: the model (Mesa, pandas) so that `stormdesk validate` and
+# `scenarios` start without it, the scenario schema (pydantic) so that `stormdesk --help` and
+# `erlang` start without that too. `from sim import load_scenario` works as before.
+_LAZY = {
+    "StormModel": "model",
+    "TraineeSeat": "model",
+    "Results": "results",
+    "ScenarioError": "scenario",
+    "StormScenario": "scenario",
+    "load_scenario": "scenario",
+    "parse_scenario": "scenario",
+}
 
 
 def __getattr__(name: str):

@@ -11,6 +11,7 @@ import sys
 import time
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich import box
@@ -19,8 +20,12 @@ from rich.table import Table
 from rich.text import Text
 
 from . import __version__
-from .checks import scenario_warnings
-from .scenario import ScenarioError, load_scenario
+
+if TYPE_CHECKING:
+    from .scenario import ScenarioError
+
+# sim.scenario (pydantic, its models built on import) loads in the commands that read a
+# scenario, so `stormdesk --help` and `stormdesk erlang` start without it.
 
 EXIT_BAD_INPUT = 2
 LIBRARY = Path(__file__).resolve().parent.parent / "scenarios"
@@ -59,6 +64,8 @@ def load_or_exit(name: str):
             err=True,
         )
         sys.exit(EXIT_BAD_INPUT)
+    from .scenario import ScenarioError, load_scenario
+
     try:
         return load_scenario(path)
     except ScenarioError as e:
@@ -78,6 +85,8 @@ def apply_settings(spec, settings: tuple[str, ...]):
             click.echo(f"--set {item}: expected PATH=VALUE, e.g. shifts.night.reps=4", err=True)
             sys.exit(EXIT_BAD_INPUT)
         overrides[path.strip()] = parse_value(value)
+    from .scenario import ScenarioError
+
     try:
         return spec.with_overrides(overrides)
     except ScenarioError as e:
@@ -397,6 +406,8 @@ def run_cmd(
 )
 def scenarios_cmd(directory: str | None) -> None:
     """List the scenario library: id (file stem), name and what it teaches."""
+    from .scenario import ScenarioError, load_scenario
+
     folder = Path(directory) if directory else LIBRARY
     t = Table(title=f"scenarios in {folder}", title_justify="left")
     t.add_column("id", style="bold")
@@ -435,6 +446,9 @@ def validate_cmd(files: tuple[str, ...], as_json: bool) -> None:
 
     Settings that are legal but probably wrong print a warning line (exit status 0).
     """
+    from .checks import scenario_warnings
+    from .scenario import ScenarioError, load_scenario
+
     broken = 0
     records = []
     for name in files:

@@ -49,10 +49,10 @@ def load(name: str):
 
 def check_output(path: str | None, what: str, suffixes: Sequence[str]) -> Path | None:
     """Exit 2 unless ``path`` has one of ``suffixes`` and can be written (creates nothing)."""
-    from .experiments import ExperimentError, check_writable
-
     if path is None:
         return None
+    from .experiments import ExperimentError, check_writable
+
     p = Path(path)
     if p.suffix.lower() not in suffixes:
         fail([f"{what} {p}: use a file name ending in {' or '.join(suffixes)}"])

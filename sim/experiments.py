@@ -1144,6 +1144,37 @@ def paired_differences(
     return pd.DataFrame(out)
 
 
+def paired_ratio(
+    control: Sequence[float], treatment: Sequence[float], confidence: float = CONFIDENCE
+) -> tuple[float, float, float]:
+    """Relative effect of a treatment on a non-negative KPI, from paired runs (same seeds):
+    mean(treatment) / mean(control) − 1, with its confidence interval.
+
+    The interval is a t interval on the log of the ratio of means (delta method, using the
+    pairs' covariance), mapped back: it is asymmetric and never reaches −100%, where
+    ``effect ± half-width`` divided by the control's mean can. Every treatment value 0 gives
+    exactly (−1, −1, −1); NaN where the ratio or its interval is undefined (control mean 0,
+    negative values; the interval with fewer than 2 pairs).
+    """
+    a = np.asarray(control, dtype=float)
+    b = np.asarray(treatment, dtype=float)
+    if a.shape != b.shape:
+        raise ValueError(f"paired_ratio: {a.size} control and {b.size} treatment values")
+    n = a.size
+    mean_a, mean_b = (a.mean(), b.mean()) if n else (np.nan, np.nan)
+    if n < 1 or not mean_a > 0 or (a < 0).any() or (b < 0).any():
+        return (np.nan, np.nan, np.nan)
+    relative = float(mean_b / mean_a - 1.0)
+    if mean_b == 0:  # every treatment value is 0: the effect is exactly −100%
+        return (relative, -1.0, -1.0)
+    if n < 2:
+        return (relative, np.nan, np.nan)
+    z = b / mean_b - a / mean_a  # linearised log ratio, per pair
+    half = float(t_halfwidth(np.array([z.std(ddof=1)]), np.array([n]), confidence)[0])
+    log_ratio = math.log(mean_b) - math.log(mean_a)
+    return (relative, math.expm1(log_ratio - half), math.expm1(log_ratio + half))
+
+
 # --- Summaries -----------------------------------------------------------------------------
 def add_all_channels(frame: pd.DataFrame, channels: Sequence[str]) -> pd.DataFrame:
     """Arrival-weighted figures over every channel: ``all_channels.service_level`` etc."""
@@ -1273,6 +1304,7 @@ __all__ = [
     "derive_seed",
     "flatten_kpis",
     "open_backend",
+    "paired_ratio",
     "prepare_output",
     "run_ordered",
     "run_sweep",

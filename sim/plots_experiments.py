@@ -20,11 +20,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import Formatter, MaxNLocator
 
 from .experiments import ALL_CHANNELS
 
 RATE_KPIS = ("service_level", "abandon_rate", "p_wait", "same_day_rate", "occupancy", "csat")
 MAX_KPI_PANELS = 4
+BESIDE = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "fontsize": 8, "frameon": False}
 FRONTIER_SERVICE = f"{ALL_CHANNELS}.service_level"
 
 
@@ -45,6 +47,29 @@ def _numeric(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
 
+class SignedPercentFormatter(Formatter):
+    """Axis labels for relative effects (fractions): ``−2.5%``, ``0%``, ``+7.5%``. The decimals
+    are the fewest that show every tick exactly, so ticks at 2.5% steps are not rounded to
+    ``+2% +8%``."""
+
+    ticks: tuple[float, ...] = ()
+
+    def set_locs(self, locs) -> None:
+        self.ticks = tuple(float(v) for v in locs)
+
+    def _decimals(self) -> int:
+        for d in range(4):
+            if all(abs(round(v * 100, d) - v * 100) < 1e-6 for v in self.ticks):
+                return d
+        return 3
+
+    def __call__(self, x, pos=None) -> str:
+        d = self._decimals()
+        if abs(x * 100) < 0.5 * 10**-d:
+            return "0%"
+        return f"{x * 100:+.{d}f}%".replace("-", "\N{MINUS SIGN}")
+
+
 def pareto_front(cost: np.ndarray, service: np.ndarray) -> np.ndarray:
     """Indices of configurations no other beats on both cost (lower) and service (higher)."""
     order = np.lexsort((-service, cost))  # by cost, then best service first
@@ -62,13 +87,7 @@ def sweep_figure(
     """KPI panels against the first numeric grid field (CI bands), then the cost frontier."""
     kpis = [k for k in kpis if k != "cost"][:MAX_KPI_PANELS]
     frontier = "cost" in summary and FRONTIER_SERVICE in summary
-    n_panels = len(kpis) + int(frontier)
-    cols = min(n_panels, 3) or 1
-    rows = -(-n_panels // cols) or 1
-    fig, axes = plt.subplots(
-        rows, cols, figsize=(5.2 * cols, 4.0 * rows), squeeze=False, constrained_layout=True
-    )
-    axes = axes.ravel()
+    fig, axes = _panel_grid(len(kpis), frontier)
     x_path = next((p for p in paths if _numeric(summary[p])), None)
     for ax, kpi in zip(axes, kpis, strict=False):
         if x_path is None:
@@ -78,7 +97,7 @@ def sweep_figure(
         ax.set_title(_label(kpi), fontsize=10)
         ax.grid(alpha=0.3)
     if frontier:
-        ax = axes[len(kpis)]
+        ax = axes[-1]
         cost = summary["cost"].to_numpy(dtype=float)
         service = summary[FRONTIER_SERVICE].to_numpy(dtype=float) * 100
         ax.errorbar(
@@ -96,13 +115,16 @@ def sweep_figure(
         front = pareto_front(cost, service)
         if len(front):
             ax.plot(cost[front], service[front], "-o", color="tab:red", ms=5, label="frontier")
+            middle = (np.nanmin(cost) + np.nanmax(cost)) / 2
             for i in front:
                 text = ", ".join(f"{summary[p].iloc[i]}" for p in paths)
+                right_half = cost[i] > middle  # label inwards, never past the panel's edge
                 ax.annotate(
                     text,
                     (cost[i], service[i]),
                     textcoords="offset points",
-                    xytext=(4, -10),
+                    xytext=(-4 if right_half else 4, -10),
+                    ha="right" if right_half else "left",
                     fontsize=7,
                 )
         ax.set_xlabel("staff cost")
@@ -110,11 +132,28 @@ def sweep_figure(
         ax.set_title("cost vs service level (95% CI)", fontsize=10)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7, loc="lower right")
-    for ax in axes[n_panels:]:
-        ax.set_visible(False)
     if title:
         fig.suptitle(title)
     return fig
+
+
+def _panel_grid(n_kpis: int, frontier: bool) -> tuple:
+    """The figure and its axes (KPI panels, then the frontier), with no empty cell: 1–3 panels
+    in a row, 4 as 2 × 2, 4 KPIs and the frontier as 2 × 2 beside a frontier two rows high."""
+    n = max(n_kpis + int(frontier), 1)
+    names = [f"k{i}" for i in range(n_kpis)] + (["frontier"] if frontier else [])
+    names = names or ["k0"]
+    if n <= 3:
+        mosaic = [names]
+    elif n == 4:
+        mosaic = [names[:2], names[2:]]
+    else:  # 4 KPIs and the frontier
+        mosaic = [[names[0], names[1], names[4]], [names[2], names[3], names[4]]]
+    rows, cols = len(mosaic), len(mosaic[0])
+    fig, by_name = plt.subplot_mosaic(
+        mosaic, figsize=(5.2 * cols, 4.0 * rows), constrained_layout=True
+    )
+    return fig, [by_name[name] for name in names]
 
 
 def _lines(ax, summary: pd.DataFrame, paths: Sequence[str], x_path: str, kpi: str) -> None:
@@ -135,6 +174,9 @@ def _lines(ax, summary: pd.DataFrame, paths: Sequence[str], x_path: str, kpi: st
         ax.plot(x, mean, marker="o", ms=3.5, color=color, label=label or None)
         ax.fill_between(x, mean - ci, mean + ci, color=color, alpha=0.18, lw=0)
     ax.set_xlabel(x_path)
+    values = summary[x_path].to_numpy(dtype=float)
+    if np.all(values == np.round(values)):  # reps, hours: no tick at 2.5 reps
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if len(groups) > 1:
         ax.legend(fontsize=7)
 
@@ -195,6 +237,11 @@ def staffing_figure(plan):
         v = np.asarray(values, dtype=float)
         return np.append(v, v[-1])
 
+    warmup_min = min(sc.info.warmup_hours * 60.0, float(plan.edges[-1]))
+    if warmup_min > 0:  # not counted: the targets are not checked there
+        for ax in axes:
+            ax.axvspan(times[0], clock.local(warmup_min), color="0.85", alpha=0.6, lw=0)
+
     ax = axes[0]
     sim, c, a = steps(table["reps"]), steps(table["erlang_c_reps"]), steps(table["erlang_a_reps"])
     ax.step(times, sim, where="post", color="tab:blue", lw=2.2, label="simulation (meets targets)")
@@ -220,6 +267,10 @@ def staffing_figure(plan):
         alpha=0.12,
         label="Erlang A above simulation",
     )
+    if warmup_min > 0:
+        ax.fill_between([], [], color="0.85", alpha=0.6, lw=0, label="warm-up (not counted)")
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("reps on the team")
     rep_hours = plan.totals().set_index("roster")["rep_hours"]
     ax.set_title(
@@ -227,7 +278,7 @@ def staffing_figure(plan):
         f"Erlang A {rep_hours['Erlang A']:,.0f}, Erlang C {rep_hours['Erlang C']:,.0f}",
         fontsize=10,
     )
-    ax.legend(fontsize=8, loc="upper right")
+    ax.legend(**BESIDE)
     ax.grid(alpha=0.3)
 
     ax = axes[1]
@@ -255,7 +306,7 @@ def staffing_figure(plan):
         label="forecast (what Erlang sees)",
     )
     ax.set_ylabel("team arrivals / hour")
-    ax.legend(fontsize=8, loc="upper right")
+    ax.legend(**BESIDE)
     ax.grid(alpha=0.3)
 
     erlang_a = plan.erlang_measures["erlang_a"]
@@ -264,8 +315,11 @@ def staffing_figure(plan):
         scale = 100.0 if target.kpi in RATE_KPIS else 1.0
         mean = steps(m.mean[j]) * scale
         ci = np.nan_to_num(steps(m.ci95[j])) * scale
+        low, high = mean - ci, mean + ci
+        if target.kpi in RATE_KPIS:  # a share: its interval ends at 0% and 100%
+            low, high = np.clip(low, 0, 100), np.clip(high, 0, 100)
         ax.step(times, mean, where="post", color="tab:blue", lw=1.8, label="simulated roster")
-        ax.fill_between(times, mean - ci, mean + ci, step="post", color="tab:blue", alpha=0.15)
+        ax.fill_between(times, low, high, step="post", color="tab:blue", alpha=0.15, label="95% CI")
         ax.step(
             times,
             steps(erlang_a.mean[j]) * scale,
@@ -279,9 +333,10 @@ def staffing_figure(plan):
             target.value * scale, color="tab:red", lw=1, ls="--", label=f"target {target.label}"
         )
         ax.set_ylabel(_label(target.column) if scale == 100 else target.column)
-        ax.legend(fontsize=8, loc="lower right" if target.op == ">=" else "upper right")
+        ax.legend(**BESIDE)
         ax.grid(alpha=0.3)
     axes[-1].set_xlabel("local time (interval start)")
+    axes[-1].set_xlim(times[0], times[-1])  # the last interval has its width, no margins
     fig.autofmt_xdate()
     return fig
 
@@ -296,6 +351,7 @@ def save_staffing_plot(plan, path: str | Path) -> Path:
 
 
 __all__ = [
+    "SignedPercentFormatter",
     "pareto_front",
     "save_staffing_plot",
     "save_sweep_plot",

@@ -1,6 +1,7 @@
 """Every analysis notebook runs top to bottom in a real kernel and its last cell — the findings
 it states, as assertions — passes. Small parameters (``STORMDESK_NOTEBOOK_FULL`` unset); a person
-runs them full with ``STORMDESK_NOTEBOOK_FULL=1``.
+runs them full with ``STORMDESK_NOTEBOOK_FULL=1``. Nothing may be printed on stderr (warnings,
+log lines): a reader sees every output.
 
 The kernel is this interpreter (the project's venv), through a kernelspec written to a temporary
 ``JUPYTER_PATH``: nothing is registered globally.
@@ -80,3 +81,11 @@ def test_notebook_runs_and_its_findings_hold(name, kernel_name):
     assert last.cell_type == "code" and "assert" in last.source
     printed = "".join(o.get("text", "") for o in last.outputs if o.output_type == "stream")
     assert "all findings hold" in printed
+    # Nothing on stderr: no library warnings (TqdmWarning), no Alembic INFO lines (issue 12, 5).
+    noise = [
+        f"cell {i}: {o.text.strip()[:300]}"
+        for i, cell in enumerate(nb.cells)
+        for o in cell.get("outputs", [])
+        if o.output_type == "stream" and o.name == "stderr"
+    ]
+    assert not noise, "\n".join(noise)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask
-
 from . import config
 
 
 def create_app(test_config: dict | None = None, *, instance_path: str | Path | None = None):
     """Build the app: settings from the environment, then ``test_config`` on top."""
+    from flask import Flask  # here, so `stormdesk --help` lists `trainer` without loading Flask
+
     instance = Path(instance_path) if instance_path else config.default_instance_path()
     instance.mkdir(parents=True, exist_ok=True)
     app = Flask(__name__, instance_path=str(instance), instance_relative_config=True)

@@ -1,6 +1,7 @@
 import logging
 from logging.config import fileConfig
 
+import click
 from alembic import context
 from flask import current_app
 
@@ -8,9 +9,19 @@ from flask import current_app
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+def _run_as_flask_db_command() -> bool:
+    """True under `flask db …`; False when a program calls flask_migrate.upgrade() itself
+    (`stormdesk trainer init-db`, the notebooks, the tests)."""
+    ctx = click.get_current_context(silent=True)
+    callback = getattr(ctx.command, "callback", None) if ctx else None
+    return getattr(callback, "__module__", "").startswith("flask_migrate")
+
+
+# alembic.ini's logging (a handler on the root logger, Alembic's INFO lines on stderr) is for
+# `flask db …` only: a program that runs the migrations keeps its own logging as it was.
+if _run_as_flask_db_command():
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 
