@@ -223,6 +223,111 @@ def test_compensation_above_the_seats_limit_is_an_over_promise():
     assert r.gate.key == "over_promise"
 
 
+# --- Found on dev's fourth batch (z): read in general, not per case --------------------------
+def test_card_details_asked_for_out_loud_on_the_phone_fail():
+    call = ctx(channel="phone", public=False, customer_name="Mrs Okoro", customer_handle="",
+               topic="refund", complaint_text="Customer: my refund for the cancelled room "
+               "never came, it's been a month.", remedy_offered=80.0)  # fmt: skip
+    reply = (
+        "Rep: Of course, Mrs Okoro, I can sort that now. Read me out the long number on your "
+        "card, the expiry and the three digits on the back and I'll put the £80 through."
+    )
+    r = score_reply(reply, call)
+    assert r.gate is not None and r.gate.key == "credentials" and not r.passed, r.as_dict()
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Priya, if the app says it's in Leeds, it's in Leeds. Refresh the page, genius.", "en"),
+        ("Priya, si la app dice Leeds, está en Leeds. Actualiza la página, genio.", "es"),
+    ],
+)
+def test_a_mocking_nickname_is_an_insult(text, language):
+    c = ctx(language=language) if language != "en" else PRIYA
+    r = score_reply(text, c)
+    assert r.gate is not None and r.gate.key == "insult", r.as_dict()
+
+
+def test_we_should_have_told_you_is_not_blame():
+    """French "vous auriez dû être prévenue" (you should have been told) owns our failure."""
+    c = ctx(
+        language="fr",
+        topic="product_safety",
+        customer_name="Sophie Martin",
+        complaint_text="Votre poussette Zeta est rappelée et je n'ai reçu aucun mail ?!",
+    )
+    reply = (
+        "Sophie, vous auriez dû être prévenue par mail, et nous en sommes désolés. Arrêtez dès "
+        "maintenant d'utiliser la poussette Zeta. Nous vous envoyons une pièce de remplacement "
+        "gratuite sous 3 jours : écrivez-nous en message privé avec votre numéro de lot."
+    )
+    r = score_reply(reply, c)
+    assert r.gate is None and r.passed, r.as_dict()
+    res = next(x for x in r.criteria if x.key == "resolution")
+    assert "Safety first" not in res.feedback
+
+
+def test_pinning_the_error_on_the_customer_is_blame():
+    c = ctx(channel="chat", public=False, topic="billing", complaint_text="My direct debit "
+            "bounced and I was charged a fee. I didn't change anything!")  # fmt: skip
+    reply = (
+        "Hi Priya, I've checked: the account number was typed incorrectly when you set up the "
+        "debit, and it's important to double-check these details. I've corrected it and waived "
+        "the £15 fee today."
+    )
+    assert score_reply(reply, c).gate.key == "blame"
+
+
+def test_spanish_we_forms_with_a_pronoun_are_actions():
+    c = ctx(
+        language="es",
+        topic="refund",
+        customer_name="Lucía Pérez",
+        customer_handle="",
+        complaint_text="Pagué 40€ por un asiento que no me dieron en el vuelo a Sevilla.",
+    )
+    r = score_reply(
+        "Lucía, pagar 40€ por un asiento que no tuviste no es aceptable, lo sentimos. Ya te "
+        "devolvimos los 40€ a la tarjeta; lo verás en 5 días.",
+        c,
+    )
+    own = next(x for x in r.criteria if x.key == "ownership")
+    assert own.points >= 0.8 * own.weight and r.passed, r.as_dict()
+
+
+def test_a_fix_already_done_in_public_needs_no_dm():
+    c = ctx(topic="billing", complaint_text="@Parcelly you charged me twice for one parcel, "
+            "£12.50 both times!")  # fmt: skip
+    r = score_reply(
+        "Priya, that's a fair complaint: one parcel, one charge. I've just refunded the second "
+        "£12.50 to your card and you'll see it within 3 working days.",
+        c,
+    )
+    fit = next(x for x in r.criteria if x.key == "channel_fit")
+    assert fit.points >= 0.9 * fit.weight, r.as_dict()
+
+
+def test_selling_instead_of_answering_is_off_topic():
+    r = score_reply(
+        "Hi Priya! Did you know Parcelly now offers weekend delivery from just £2.99? Get a quote "
+        "today on our app.",
+        PRIYA,
+    )
+    assert r.gate is not None and r.gate.key == "off_topic", r.as_dict()
+
+
+def test_taking_the_blame_for_an_injury_in_public_is_capped():
+    c = ctx(topic="product_safety", complaint_text="@Parcelly your driver reversed into my "
+            "mum at the gate, she's bruised her hip.")  # fmt: skip
+    r = score_reply(
+        "Priya, yes the driver should have looked, that's totally on us and we'll pay whatever "
+        "it costs. Just send us the bills.",
+        c,
+    )
+    assert r.gate is not None and r.gate.cap <= 40 and not r.passed, r.as_dict()
+
+
 # --- Languages ---------------------------------------------------------------------------------
 SPANISH = ctx(
     customer_name="Lucía Gómez",
