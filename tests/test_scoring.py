@@ -287,13 +287,15 @@ def test_spanish_we_forms_with_a_pronoun_are_actions():
         customer_handle="",
         complaint_text="Pagué 40€ por un asiento que no me dieron en el vuelo a Sevilla.",
     )
-    r = score_reply(
+    text = (
         "Lucía, pagar 40€ por un asiento que no tuviste no es aceptable, lo sentimos. Ya te "
-        "devolvimos los 40€ a la tarjeta; lo verás en 5 días.",
-        c,
+        "devolvimos los 40€ a la tarjeta; lo verás en 5 días."
     )
-    own = next(x for x in r.criteria if x.key == "ownership")
-    assert own.points >= 0.8 * own.weight and r.passed, r.as_dict()
+    rules = score_reply(text, c, calibrated=False)  # the reading: "ya te devolvimos" is an act
+    own = next(x for x in rules.criteria if x.key == "ownership")
+    res = next(x for x in rules.criteria if x.key == "resolution")
+    assert own.points >= 0.8 * own.weight and res.points == res.weight, rules.as_dict()
+    assert score_reply(text, c).passed
 
 
 def test_a_fix_already_done_in_public_needs_no_dm():
@@ -326,6 +328,20 @@ def test_taking_the_blame_for_an_injury_in_public_is_capped():
         c,
     )
     assert r.gate is not None and r.gate.cap <= 40 and not r.passed, r.as_dict()
+
+
+def test_a_safety_instruction_on_a_recall_is_on_topic():
+    """ "Stop using it" answers a safety report even when the reply names no word of it and
+    mentions a replacement (a product-quality word)."""
+    c = ctx(topic="product_safety", complaint_text="@Parcelly is my heater in the recall? It "
+            "smelt of burning last night.")  # fmt: skip
+    r = score_reply(
+        "Hi Priya, I'm so sorry, I know how worrying this is. Please stop using it and keep it "
+        "unplugged for now. I'm booking a free collection and a replacement for you today, and "
+        "I'll DM you the time slot within the hour.",
+        c,
+    )
+    assert r.gate is None and r.passed, r.as_dict()
 
 
 # --- Languages ---------------------------------------------------------------------------------
