@@ -453,12 +453,14 @@ def test_train_and_dev_agree_with_the_experts():
 
 
 def test_held_out_test_split_does_not_regress():
-    """The test split is scored for reporting, never tuned on. Measured after tuning on train
-    and dev (238 cases): Spearman 0.73, pass/fail 84%, 75% of excellent replies pass, 7% of poor
-    ones pass. Issue 9's target (0.85 / 90% / 90% / 2%) is NOT met yet; this guards the level."""
+    """The test split is scored for reporting, never tuned on. Measured once after the z batch's
+    tuning on train and dev, with the learned layer (the default), 354 scored cases: Spearman
+    0.80, pass/fail 91%, 88% of excellent replies pass, 4.9% of poor ones pass. Issue 9's target
+    (0.85 / 90% / 90% / 2%) is NOT met yet (pass/fail is); this guards the level."""
     a = corpus.agreement(corpus.load("test"))
-    assert a.spearman >= 0.68 and a.pass_agreement >= 0.8, a
-    assert a.poor_passed <= 0.09 and a.unsupported_declined == 1.0, a
+    assert a.spearman >= 0.77 and a.pass_agreement >= 0.88, a
+    assert a.excellent_passed >= 0.85 and a.poor_passed <= 0.06, a
+    assert a.unsupported_declined == 1.0, a
 
 
 # --- The learned per-criterion layer (sim/scoring/learned.py) -------------------------------
