@@ -236,6 +236,17 @@ def test_card_details_asked_for_out_loud_on_the_phone_fail():
     assert r.gate is not None and r.gate.key == "credentials" and not r.passed, r.as_dict()
 
 
+def test_mentioning_an_expiry_or_what_the_customer_said_is_no_credential_request():
+    c = ctx(topic="billing", complaint_text="@Parcelly my gift voucher was refused at checkout "
+            "and my card was charged £20 instead.")  # fmt: skip
+    r = score_reply(
+        "Priya, as you say, your card was charged £20. Please check the expiry date on the "
+        "voucher: if it's still valid I'll refund the £20 today.",
+        c,
+    )
+    assert r.gate is None or r.gate.key != "credentials", r.as_dict()
+
+
 @pytest.mark.parametrize(
     ("text", "language"),
     [

@@ -749,7 +749,9 @@ EN = LanguagePhrases(
             r"|(?:full )?card number": "card number",
             r"cvv2?|cvc|card verification|3[- ]digit code|three[- ]digit code|(?:three|3|last "
             r"three) (?:digits|numbers) (?:on|at|from) the back": "card security code",
-            r"expiry(?: date)?|expiration date": "card expiry date",
+            r"(?:expiry|expiration) date(?! (?:on|of) (?:the|your|this) (?:voucher|code|coupon|"
+            r"offer|ticket|discount|promo|gift|product|pack|food|label|passport|licen[cs]e))|"
+            r"card(?:'s)? expiry": "card expiry date",
             r"sort code|iban|routing number|bank (?:details|account)": "bank details",
             r"social security(?: number)?|ssn|national insurance(?: number)?|tax id":
                 "national ID number",
@@ -778,7 +780,7 @@ EN = LanguagePhrases(
         r"reply", r"respond", r"send", r"share", r"provide", r"give", r"tell", r"post",
         r"confirm", r"let (?:us|me) know", r"what is", r"need", r"include", r"comment", r"type",
         r"enter", r"drop", r"leave", r"write", r"supply", r"verify", r"require", r"pop",
-        r"read (?:me |us )?(?:out|back)", r"read (?:me|us) (?:the|your)", r"say",
+        r"read (?:me |us )?(?:out|back)", r"read (?:me|us) (?:the|your)",
     ),
     negation=(
         r"(?:never|do not|please do not|no need to|without|avoid|not) (?:\w+ ){0,2}?(?:share|"
