@@ -4,7 +4,9 @@ Cases are grouped by batch (id prefix) and band, ordered by a hash of their id, 
 3:1:1 to train, dev and test, so each split has the same mix of topics, languages and bands.
 The second batch of writing (ids ``x1-…`` to ``x4-…``, written after the scorer's first version,
 in new voices and with new ways to fail) is dealt 1:1 to train and test. Of the third batch,
-``y2-…`` to ``y4-…`` went to train; ``y1-…`` arrived after tuning had ended and is test only.
+``y2-…`` to ``y4-…`` went to train; ``y1-…`` arrived after tuning had ended and is test only. The fourth batch (``z1-…``,
+``z2-…``: new industries and voices, written by writers who never saw the scorer) is dealt
+1:1 to dev and test.
 Usage: python scripts/split_corpus.py CASES.jsonl [...]  (writes sim/scoring/corpus/). The deal
 depends only on the cases' ids and bands, so re-running it on the committed splits
 (``sim/scoring/corpus/*.jsonl``) reproduces them exactly; a new batch is added the same way.
@@ -31,7 +33,9 @@ def main(paths: list[str]) -> None:
     out = {s: [] for s in set(SPLITS)}
     for key in sorted(groups):
         cases = sorted(groups[key], key=lambda c: hashlib.sha256(c["id"].encode()).hexdigest())
-        if key[0] == "y1":  # arrived after tuning had ended: held out
+        if key[0].startswith("z"):  # the fourth batch, new voices written blind: 1:1 dev/test
+            deal = ("dev", "test")
+        elif key[0] == "y1":  # arrived after tuning had ended: held out
             deal = ("test",)
         elif key[0].startswith("y"):
             deal = ("train",)

@@ -188,8 +188,8 @@ def _flat(r: dict[str, Any]) -> dict[str, Any]:
 @click.option(
     "--calibrated/--rules-only",
     default=None,
-    help="Apply the learned per-criterion layer fitted on team leads' marks, or the rules alone "
-    "(default: the scorer's default, currently the rules alone).",
+    help="Apply the learned per-criterion layer fitted on team leads' marks (the default), or "
+    "score by the rules alone (--rules-only, the scores before the layer was switched on).",
 )
 def score_cmd(file: Path, as_json: bool, out: Path | None, calibrated: bool | None) -> None:
     """Score customer-care replies in FILE (JSONL or CSV), one reply a row.

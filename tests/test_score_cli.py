@@ -100,10 +100,11 @@ def test_calibrated_applies_the_learned_layer_and_keeps_the_gates(tmp_path):
 
     f = write_jsonl(tmp_path / "t.jsonl", ROWS)
     runs = {}
-    for flag in ("--calibrated", "--rules-only"):
-        res = CliRunner().invoke(main, ["score", str(f), "--json", flag])
+    for flag in ("--calibrated", "--rules-only", None):
+        res = CliRunner().invoke(main, ["score", str(f), "--json", *([flag] if flag else [])])
         assert res.exit_code == 0, res.output
         runs[flag] = json.loads(res.output)
+    assert runs[None] == runs["--calibrated"]  # the learned layer is the default
     good = ReplyContext(channel="twitter", public=True, customer_name="Priya Shah",
                         customer_handle="", topic="delivery", complaint_text=ROWS[0]["complaint"],
                         anger=0.5, wait_min=0.0, sla_min=float("inf"))  # fmt: skip

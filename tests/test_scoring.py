@@ -223,6 +223,138 @@ def test_compensation_above_the_seats_limit_is_an_over_promise():
     assert r.gate.key == "over_promise"
 
 
+# --- Found on dev's fourth batch (z): read in general, not per case --------------------------
+def test_card_details_asked_for_out_loud_on_the_phone_fail():
+    call = ctx(channel="phone", public=False, customer_name="Mrs Okoro", customer_handle="",
+               topic="refund", complaint_text="Customer: my refund for the cancelled room "
+               "never came, it's been a month.", remedy_offered=80.0)  # fmt: skip
+    reply = (
+        "Rep: Of course, Mrs Okoro, I can sort that now. Read me out the long number on your "
+        "card, the expiry and the three digits on the back and I'll put the £80 through."
+    )
+    r = score_reply(reply, call)
+    assert r.gate is not None and r.gate.key == "credentials" and not r.passed, r.as_dict()
+
+
+def test_mentioning_an_expiry_or_what_the_customer_said_is_no_credential_request():
+    c = ctx(topic="billing", complaint_text="@Parcelly my gift voucher was refused at checkout "
+            "and my card was charged £20 instead.")  # fmt: skip
+    r = score_reply(
+        "Priya, as you say, your card was charged £20. Please check the expiry date on the "
+        "voucher: if it's still valid I'll refund the £20 today.",
+        c,
+    )
+    assert r.gate is None or r.gate.key != "credentials", r.as_dict()
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Priya, if the app says it's in Leeds, it's in Leeds. Refresh the page, genius.", "en"),
+        ("Priya, si la app dice Leeds, está en Leeds. Actualiza la página, genio.", "es"),
+    ],
+)
+def test_a_mocking_nickname_is_an_insult(text, language):
+    c = ctx(language=language) if language != "en" else PRIYA
+    r = score_reply(text, c)
+    assert r.gate is not None and r.gate.key == "insult", r.as_dict()
+
+
+def test_we_should_have_told_you_is_not_blame():
+    """French "vous auriez dû être prévenue" (you should have been told) owns our failure."""
+    c = ctx(
+        language="fr",
+        topic="product_safety",
+        customer_name="Sophie Martin",
+        complaint_text="Votre poussette Zeta est rappelée et je n'ai reçu aucun mail ?!",
+    )
+    reply = (
+        "Sophie, vous auriez dû être prévenue par mail, et nous en sommes désolés. Arrêtez dès "
+        "maintenant d'utiliser la poussette Zeta. Nous vous envoyons une pièce de remplacement "
+        "gratuite sous 3 jours : écrivez-nous en message privé avec votre numéro de lot."
+    )
+    r = score_reply(reply, c)
+    assert r.gate is None and r.passed, r.as_dict()
+    res = next(x for x in r.criteria if x.key == "resolution")
+    assert "Safety first" not in res.feedback
+
+
+def test_pinning_the_error_on_the_customer_is_blame():
+    c = ctx(channel="chat", public=False, topic="billing", complaint_text="My direct debit "
+            "bounced and I was charged a fee. I didn't change anything!")  # fmt: skip
+    reply = (
+        "Hi Priya, I've checked: the account number was typed incorrectly when you set up the "
+        "debit, and it's important to double-check these details. I've corrected it and waived "
+        "the £15 fee today."
+    )
+    assert score_reply(reply, c).gate.key == "blame"
+
+
+def test_spanish_we_forms_with_a_pronoun_are_actions():
+    c = ctx(
+        language="es",
+        topic="refund",
+        customer_name="Lucía Pérez",
+        customer_handle="",
+        complaint_text="Pagué 40€ por un asiento que no me dieron en el vuelo a Sevilla.",
+    )
+    text = (
+        "Lucía, pagar 40€ por un asiento que no tuviste no es aceptable, lo sentimos. Ya te "
+        "devolvimos los 40€ a la tarjeta; lo verás en 5 días."
+    )
+    rules = score_reply(text, c, calibrated=False)  # the reading: "ya te devolvimos" is an act
+    own = next(x for x in rules.criteria if x.key == "ownership")
+    res = next(x for x in rules.criteria if x.key == "resolution")
+    assert own.points >= 0.8 * own.weight and res.points == res.weight, rules.as_dict()
+    assert score_reply(text, c).passed
+
+
+def test_a_fix_already_done_in_public_needs_no_dm():
+    c = ctx(topic="billing", complaint_text="@Parcelly you charged me twice for one parcel, "
+            "£12.50 both times!")  # fmt: skip
+    r = score_reply(
+        "Priya, that's a fair complaint: one parcel, one charge. I've just refunded the second "
+        "£12.50 to your card and you'll see it within 3 working days.",
+        c,
+    )
+    fit = next(x for x in r.criteria if x.key == "channel_fit")
+    assert fit.points >= 0.9 * fit.weight, r.as_dict()
+
+
+def test_selling_instead_of_answering_is_off_topic():
+    r = score_reply(
+        "Hi Priya! Did you know Parcelly now offers weekend delivery from just £2.99? Get a quote "
+        "today on our app.",
+        PRIYA,
+    )
+    assert r.gate is not None and r.gate.key == "off_topic", r.as_dict()
+
+
+def test_taking_the_blame_for_an_injury_in_public_is_capped():
+    c = ctx(topic="product_safety", complaint_text="@Parcelly your driver reversed into my "
+            "mum at the gate, she's bruised her hip.")  # fmt: skip
+    r = score_reply(
+        "Priya, yes the driver should have looked, that's totally on us and we'll pay whatever "
+        "it costs. Just send us the bills.",
+        c,
+    )
+    assert r.gate is not None and r.gate.cap <= 40 and not r.passed, r.as_dict()
+
+
+def test_a_safety_instruction_on_a_recall_is_on_topic():
+    """ "Stop using it" answers a safety report even when the reply names no word of it and
+    mentions a replacement (a product-quality word)."""
+    c = ctx(topic="product_safety", complaint_text="@Parcelly is my heater in the recall? It "
+            "smelt of burning last night.")  # fmt: skip
+    r = score_reply(
+        "Hi Priya, I'm so sorry, I know how worrying this is. Please stop using it and keep it "
+        "unplugged for now. I'm booking a free collection and a replacement for you today, and "
+        "I'll DM you the time slot within the hour.",
+        c,
+    )
+    assert r.gate is None and r.passed, r.as_dict()
+
+
 # --- Languages ---------------------------------------------------------------------------------
 SPANISH = ctx(
     customer_name="Lucía Gómez",
@@ -332,12 +464,14 @@ def test_train_and_dev_agree_with_the_experts():
 
 
 def test_held_out_test_split_does_not_regress():
-    """The test split is scored for reporting, never tuned on. Measured after tuning on train
-    and dev (238 cases): Spearman 0.73, pass/fail 84%, 75% of excellent replies pass, 7% of poor
-    ones pass. Issue 9's target (0.85 / 90% / 90% / 2%) is NOT met yet; this guards the level."""
+    """The test split is scored for reporting, never tuned on. Measured once after the z batch's
+    tuning on train and dev, with the learned layer (the default), 354 scored cases: Spearman
+    0.80, pass/fail 91%, 88% of excellent replies pass, 4.9% of poor ones pass. Issue 9's target
+    (0.85 / 90% / 90% / 2%) is NOT met yet (pass/fail is); this guards the level."""
     a = corpus.agreement(corpus.load("test"))
-    assert a.spearman >= 0.68 and a.pass_agreement >= 0.8, a
-    assert a.poor_passed <= 0.09 and a.unsupported_declined == 1.0, a
+    assert a.spearman >= 0.77 and a.pass_agreement >= 0.88, a
+    assert a.excellent_passed >= 0.85 and a.poor_passed <= 0.06, a
+    assert a.unsupported_declined == 1.0, a
 
 
 # --- The learned per-criterion layer (sim/scoring/learned.py) -------------------------------

@@ -16,6 +16,7 @@ import pytest
 
 from sim import calibration as cal
 from sim.scoring import (
+    CALIBRATED_BY_DEFAULT,
     CHANNEL_MAX_CHARS,
     PASS_MARK,
     ChannelKind,
@@ -295,8 +296,9 @@ def test_reactions_are_deterministic_and_turns_vary():
 
 
 # --- Bot replies ----------------------------------------------------------------------------------
-def bot_scores(quality: float, n: int) -> np.ndarray:
-    """Rubric scores of ``n`` bot replies of ``quality`` over a mix of topics, channels, actions."""
+def bot_scores(quality: float, n: int, *, calibrated: bool = CALIBRATED_BY_DEFAULT) -> np.ndarray:
+    """Rubric scores of ``n`` bot replies of ``quality`` over a mix of topics, channels, actions
+    (``calibrated``: with the scorer's learned layer, the default, or by the rules alone)."""
     scores = []
     for cid in range(n):
         topic = TOPICS[cid % len(TOPICS)]
@@ -329,7 +331,7 @@ def bot_scores(quality: float, n: int) -> np.ndarray:
             ),
             canned_texts=CANNED_REPLIES,
         )
-        scores.append(score_reply(text, ctx).total)
+        scores.append(score_reply(text, ctx, calibrated=calibrated).total)
     return np.array(scores)
 
 
@@ -344,7 +346,14 @@ def test_mean_bot_reply_score_rises_with_quality():
         se = math.sqrt(lo.var(ddof=1) / n + hi.var(ddof=1) / n)
         assert hi.mean() - lo.mean() > 2 * se, means
     assert means[0] < PASS_MARK - 20  # low-quality replies are poor (canned, vague)
-    assert means[-1] > 90  # high-quality replies are personal apologies with a next step
+    # High-quality replies are personal apologies with a next step: they all pass. The learned
+    # layer (the default) scores this template text about 12 points under the rules alone (team
+    # leads mark a template with details swapped in down): 82 at quality 1 where the rules give
+    # 96. The model's bots draw their scores from sim.calibration (90 at quality 1), not from
+    # this text, so their calibrated quality does not move with the scorer's default.
+    assert means[-1] > 78 and (scores[-1] >= PASS_MARK).all(), means
+    rules_top = bot_scores(1.0, n, calibrated=False)
+    assert rules_top.mean() > 90 and rules_top.mean() - means[-1] < 20, (rules_top.mean(), means)
 
 
 def test_top_quality_bot_replies_pass_and_fit_the_channel():

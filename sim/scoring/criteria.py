@@ -61,6 +61,9 @@ NEUTRAL_OWNERSHIP = 0.3
 DEFLECTION_SHARE = 0.1
 # --- Channel fit ------------------------------------------------------------------------------
 DM_NEEDED_BUT_PUBLIC = 0.5
+# …unless the reply has already put it right without asking anything private: no DM needed
+# (train: experts give such replies 8.3/10 on average, against 6.8 when nothing is done yet).
+DONE_IN_PUBLIC = 0.9
 PERSONAL_DETAILS_IN_PUBLIC = 0.3
 MOVED_WITHOUT_TELLING = 0.5
 DM_ON_PRIVATE_CHANNEL = 0.4
@@ -264,6 +267,12 @@ def channel_fit(r: Reading, ctx: ReplyContext) -> Judgement:
     if ctx.action == ReplyAction.MOVE_TO_DM:
         return Judgement(
             MOVED_WITHOUT_TELLING, "You moved this to DM: tell the customer to check their DMs."
+        )
+    if needs_dm and r.done_action:
+        return Judgement(
+            DONE_IN_PUBLIC,
+            "Already put right in public without asking for anything private; for account "
+            "details, though, move to DM.",
         )
     if needs_dm:
         return Judgement(

@@ -260,7 +260,8 @@ def _off_topic(r: Reading, ctx: ReplyContext) -> Gate | None:
             "Sells to the customer instead of answering their complaint.",
             OFF_TOPIC_CAP,
         )
-    if r.foreign_topics and not r.named_issue and not r.specifics:
+    on_safety = ctx.topic in SAFETY_TOPICS and r.safety_instruction  # "stop using it" is on topic
+    if r.foreign_topics and not r.named_issue and not r.specifics and not on_safety:
         issue = topic_guide(ctx.topic).issue
         other = r.foreign_topics[0].replace("_", " ")
         return Gate(

@@ -22,9 +22,10 @@ context (channel, public, topic, action, anger, lateness) and the six rule share
   file gives the same score in any process. ``tests/test_scoring.py`` refits and checks the
   shipped file is current.
 
-:func:`sim.scoring.score_reply` applies it with ``calibrated=True``; the default
-(:data:`sim.scoring.CALIBRATED_BY_DEFAULT`) is off for now, because it lowers the simulation's
-own bot and demo-trainee text and with it notebook 04's findings.
+:func:`sim.scoring.score_reply` applies it by default (:data:`sim.scoring.CALIBRATED_BY_DEFAULT`;
+``calibrated=False`` or ``stormdesk score --rules-only`` gives the rules alone). It scores the
+simulation's template text for bots and demo trainees about 12 points lower than the rules do;
+the model's bots draw their scores from :mod:`sim.calibration`, not from their text.
 
 Chosen by leave-one-writer-batch-out cross-validation on train (12 groups: a fold never sees the
 voice it is scored on), then confirmed once on dev; see ``corpus/README.md`` for the figures.

@@ -586,6 +586,8 @@ EN = LanguagePhrases(
         r"in private", r"pm (?:us|me)", r"(?:check|see) (?:your )?inbox", r"secure (?:form|link|"
         r"chat|message|page)", r"off (?:the )?(?:timeline|thread)", r"(?:email|e-mail) (?:us|me)",
         r"give (?:us|me) a (?:call|ring)", r"messaged you", r"message you", r"messaging you",
+        r"message us", r"send (?:us|me) a (?:message|note)", r"drop (?:us|me) a (?:message|line|"
+        r"note)", r"inbox (?:us|me)",
     ),
     compensation=(
         r"vouchers?", r"(?:a|an|account|goodwill) credit", r"credited", r"compensat(?:e|ion|ed)",
@@ -609,7 +611,12 @@ EN = LanguagePhrases(
         r"follow|make sure|try)", r"on your end", r"your mistake", r"your error",
         r"not (?:on )?us,? (?:it is|it was|that is) you",
         r"if you (?:had|would|would have) (?:used|read|checked|called|rung|rang|followed|looked)",
-        r"you would not have had to", r"everyone knows", r"(?:manual|instructions|terms|label)"
+        r"you would not have had to", r"everyone knows",
+        r"as (?:clearly )?(?:outlined|set out|specified|detailed|noted) in",
+        r"(?:customers|passengers|guests|users|members|you) are (?:solely |fully |entirely )?"
+        r"responsible for", r"(?:it is|it's) (?:always )?(?:important|essential|vital|wise|best) "
+        r"to (?:double-?check|check|read|make sure)", r"(?:incorrectly|wrongly|by mistake)"
+        r"[^.]{0,40}\bwhen you", r"(?:manual|instructions|terms|label)"
         r" (?:clearly|plainly) (?:says?|states?|shows?)", r"falls under misuse", r"misuse",
     ),
     deflection=(
@@ -682,6 +689,7 @@ EN = LanguagePhrases(
         r"try (?:reading|looking|checking) (?:it|the|next)", r"maybe (?:try|next time)",
         r"amazing how", r"funny how", r"(?:some|most) people manage", r"obviously you",
         r"clearly you", r"apparently you", r"you do realise", r"in case you missed it",
+        r"(?<=, )(?:genius|einstein|sherlock|champ|smarty(?:[- ]pants)?)(?=\W*$)",
     ),
     guarantee=(
         r"(?:i|we) (?:can |personally |absolutely )?guarantee", r"guaranteed? (?:to|that|it|"
@@ -703,6 +711,8 @@ EN = LanguagePhrases(
         r"(?:caused|started) (?:the |your |this )?(?:fire|burns?|injur(?:y|ies)|reaction)",
         r"our (?:product|\w+) (?:caused|injured|burned|hurt)", r"negligen(?:t|ce)",
         r"on us legally", r"legally (?:responsible|liable|on us)", r"cover whatever",
+        r"(?:totally|entirely|completely|fully|all|100 ?%) on us", r"(?:pay|cover) (?:for )?"
+        r"whatever",
         r"(?:the |your |our )?\w+(?: is|'s| was) (?:faulty|defective)",
     ),
     damages=(
@@ -711,6 +721,7 @@ EN = LanguagePhrases(
         r"(?:pay|cover) (?:for )?(?:all |any )?(?:the )?(?:damage|damages|medical)",
         r"new (?:\w+ )?(?:and|plus|as well as) (?:a )?(?:full )?refund",
         r"refund (?:and|plus|as well as) (?:a )?(?:brand )?new",
+        r"send (?:us|me) (?:the|your|any) (?:medical |hospital )?(?:bills|receipts|invoices)",
     ),
     scripted=(
         r"(?:we )?apologi[sz]e for any inconvenience(?: caused)?",
@@ -736,8 +747,11 @@ EN = LanguagePhrases(
             r"security (?:codes?|questions?|answers?)": "security code",
             r"(?:(?:credit|debit|bank|payment) )?card (?:numbers?|details|no)|long card number"
             r"|(?:full )?card number": "card number",
-            r"cvv2?|cvc|card verification|3[- ]digit code|three[- ]digit code": "card security code",
-            r"expiry date": "card expiry date",
+            r"cvv2?|cvc|card verification|3[- ]digit code|three[- ]digit code|(?:three|3|last "
+            r"three) (?:digits|numbers) (?:on|at|from) the back": "card security code",
+            r"(?:expiry|expiration) date(?! (?:on|of) (?:the|your|this) (?:voucher|code|coupon|"
+            r"offer|ticket|discount|promo|gift|product|pack|food|label|passport|licen[cs]e))|"
+            r"card(?:'s)? expiry": "card expiry date",
             r"sort code|iban|routing number|bank (?:details|account)": "bank details",
             r"social security(?: number)?|ssn|national insurance(?: number)?|tax id":
                 "national ID number",
@@ -757,12 +771,16 @@ EN = LanguagePhrases(
         r"reservation (?:number|code)", r"confirmation (?:number|code)",
         r"(?:ticket|case|reference|account) (?:number|no|ref)", r"postcode", r"zip code",
         r"full name", r"surname", r"last (?:four|4) digits", r"email", r"serial number",
+        r"policy (?:number|no)", r"(?:car|vehicle) registration", r"registration (?:number|plate)",
+        r"(?:licen[cs]e|number) plate", r"claim (?:number|reference|ref)",
+        r"(?:customer|membership|member|meter) (?:number|no|id)",
     ),
     request=(
         r"please", r"pls", r"plz", r"can you", r"could you", r"would you", r"will you",
         r"reply", r"respond", r"send", r"share", r"provide", r"give", r"tell", r"post",
         r"confirm", r"let (?:us|me) know", r"what is", r"need", r"include", r"comment", r"type",
         r"enter", r"drop", r"leave", r"write", r"supply", r"verify", r"require", r"pop",
+        r"read (?:me |us )?(?:out|back)", r"read (?:me|us) (?:the|your)",
     ),
     negation=(
         r"(?:never|do not|please do not|no need to|without|avoid|not) (?:\w+ ){0,2}?(?:share|"
@@ -780,8 +798,9 @@ EN = LanguagePhrases(
             r"(?:can ?not|can't|physically can ?not) (?:overheat|catch fire|burn|short)",
             r"safe to (?:keep )?(?:use|using|eat|charge)", r"nothing to worry about"),
     promotion=(r"have you (?:heard|seen) (?:about|of)", r"upgrade today", r"check out our",
-               r"special offer", r"use code", r"\d+ ?% off", r"for just [£$€]", r"why not try",
-               r"did you know (?:you can|that you|about)", r"download (?:it|our app|the app) "
+               r"special offer", r"use code", r"\d+ ?% off", r"(?:for|from) (?:just|only) [£$€]",
+               r"why not try", r"get a quote", r"now offers?",
+               r"did you know (?:you can|that you|about|(?:\w+ ){1,2}(?:now )?(?:offers?|sells?|has))", r"download (?:it|our app|the app) "
                r"(?:today|now)", r"start saving", r"earn (?:points|rewards)", r"sign up (?:today|"
                r"now)", r"don't miss (?:out|our)", r"(?:new|latest) (?:collection|range|deals?)"),
 )  # fmt: skip
@@ -842,9 +861,16 @@ ES = LanguagePhrases(
         r"podemos (\w+)((?: [^,;:]*)?)", r"(?:nos encargamos|estamos) (\w+)((?: [^,;:]*)?)",
         r"(?:el equipo|nuestro equipo|el tecnico|el repartidor|el mensajero) (?:va a |ha |"
         r"te |le )?(\w+)((?: [^,;:]*)?)",
+        # "te la tramitamos", "ya te devolvimos", "ya revisamos": we act (present or preterite)
+        r"(?:ya |hoy )?(?:te|le|les|se|os)(?: (?:lo|la|los|las))? (\w{3,}(?:amos|emos|imos))"
+        r"((?: [^,;:]*)?)",
+        r"ya (\w{3,}(?:amos|emos|imos))((?: [^,;:]*)?)",
     ),
     not_action_verbs=frozenset(
-        ["sido", "estado", "tenido", "sentido", "entendido", "pensado", "creido", "visto", "leido", "podido", "querido", "ser", "estar", "tener", "sentir", "entender", "saber", "esperar", "intentar", "ver", "pensar", "creer", "sera", "estare", "estaremos", "seremos", "tendre", "tendremos", "podre", "podremos"]
+        ["sentimos", "lamentamos", "entendemos", "comprendemos", "agradecemos", "recordamos",
+         "informamos", "pedimos", "deseamos", "queremos", "esperamos", "tenemos", "estamos",
+         "somos", "vemos", "sabemos", "creemos", "pensamos", "debemos", "podemos", "llevamos",
+         "sido", "estado", "tenido", "sentido", "entendido", "pensado", "creido", "visto", "leido", "podido", "querido", "ser", "estar", "tener", "sentir", "entender", "saber", "esperar", "intentar", "ver", "pensar", "creer", "sera", "estare", "estaremos", "seremos", "tendre", "tendremos", "podre", "podremos"]
     ),
     outcome=(
         r"(?:recibiras|recibira|tendras|tendra|te llegara|le llegara|llegara|saldra|estara)",
@@ -874,7 +900,7 @@ ES = LanguagePhrases(
     specialist=(r"equipo", r"especialistas?", r"tecnicos?", r"departamento", r"responsable",
                 r"supervisor\w*", r"compañer\w+", r"companer\w+"),
     safety_instruction=(
-        r"(?:deja|dejad|deje) de (?:usar|utilizar|cargar|dar|comer)", r"no (?:lo |la )?(?:uses|"
+        r"(?:deja|dejad|deje|dejen)(?: \w+){0,2} de (?:usar|utilizar|cargar|dar|comer)", r"no (?:lo |la )?(?:uses|"
         r"use|utilices|cargues|enchufes|comas|des)", r"desenchufa\w*", r"apaga\w*",
         r"(?:lejos|fuera) del alcance", r"(?:acude|llama) (?:a|al) (?:un )?(?:medico|urgencias|"
         r"112)",
@@ -885,7 +911,9 @@ ES = LanguagePhrases(
                   r"cortesia", r"gratis", r"sin coste", r"como disculpa"),
     blame=(
         r"indica claramente", r"si no (?:siguio|leyo|uso|seguiste|leiste)",
-        r"deberias haber", r"deberia haber", r"debiste", r"debio", r"es (?:tu|su) culpa",
+        r"deberias haber(?! (?:recibido|sido|tenido))", r"deberia haber(?! (?:recibido|sido|"
+        r"llegado|tenido|salido))", r"(?:es )?responsabilidad (?:suya|tuya)", r"debiste", r"debio(?! (?:llegar|haber|ser|estar|salir))",
+        r"es (?:tu|su) culpa",
         r"la culpa es (?:tuya|suya)", r"no (?:leiste|leyo|has leido|ha leido)",
         r"como (?:ya )?se (?:indica|explica)", r"lee las instrucciones", r"error (?:tuyo|suyo|"
         r"del usuario)", r"si hubieras (?:leido|mirado)",
@@ -904,6 +932,7 @@ ES = LanguagePhrases(
             r"tranquilizate", r"ignorante", r"pesad[oa]"),
     profanity=(r"mierda", r"joder", r"cono", r"hostia", r"puta", r"cabron\w*", r"carajo"),
     sarcasm=(r"enhorabuena", r"felicidades", r"que sorpresa", r"jaja+", r"buena suerte",
+             r"(?<=, )(?:genio|campeon|crack|figura|maestro|idolo|capo|listillo)(?=\W*$)",
              r"obviamente (?:tu|usted)"),
     guarantee=(r"garantiza\w*", r"te garantizo", r"le garantizo", r"100 ?%",
                r"nunca (?:mas )?(?:volvera|va a volver) a (?:pasar|ocurrir)",
@@ -1022,7 +1051,7 @@ FR = LanguagePhrases(
     specialist=(r"equipe", r"service", r"specialistes?", r"technicien", r"responsable",
                 r"superviseur", r"collegues?", r"conseiller"),
     safety_instruction=(
-        r"(?:arretez|cessez) (?:d'|de )?(?:utiliser|charger|consommer|donner)",
+        r"(?:arretez|cessez)(?: \w+){0,2} (?:d'|de )?(?:utiliser|charger|consommer|donner)",
         r"n'utilisez (?:plus|pas)", r"ne (?:l'|le |la )?(?:utilisez|rechargez|branchez) (?:plus"
         r"|pas)", r"debranchez", r"(?:hors de (?:la )?portee|a l'ecart) des enfants",
         r"consultez un medecin", r"appelez le (?:15|112)",
@@ -1031,7 +1060,8 @@ FR = LanguagePhrases(
         r"par dm", r"en dm", r"dm"),
     compensation=(r"bon d'achat", r"geste commercial", r"avoir", r"remise", r"reduction",
                   r"dedommagement", r"compensation", r"gratuit\w*", r"offert"),
-    blame=(r"vous auriez du", r"tu aurais du", r"c'est (?:de )?(?:votre|ta) faute",
+    blame=(r"vous auriez du(?! (?:etre|recevoir|avoir ete))", r"tu aurais du(?! (?:etre|"
+           r"recevoir|avoir ete))", r"c'est (?:de )?(?:votre|ta) faute",
            r"vous n'avez pas (?:lu|suivi|verifie)", r"comme indique", r"lisez (?:la notice|les "
            r"instructions)", r"erreur de votre part"),
     deflection=(r"ce n'est pas (?:de )?notre (?:faute|responsabilite|probleme)",
@@ -1044,7 +1074,7 @@ FR = LanguagePhrases(
             r"connard\w*", r"stupide", r"apprenez a lire", r"vous ne savez pas lire",
             r"calmez-vous", r"tais-toi", r"ignorant\w*"),
     profanity=(r"merde", r"putain", r"bordel", r"con(?:ne)?", r"chiant\w*", r"foutre"),
-    sarcasm=(r"la prochaine fois ?\?", r"mais bon", r"hein", r"felicitations", r"bravo", r"quelle surprise", r"bonne chance", r"mdr", r"lol",
+    sarcasm=(r"(?<=, )(?:genie|champion|petit malin|mon grand)(?=\W*$)", r"la prochaine fois ?\?", r"mais bon", r"hein", r"felicitations", r"bravo", r"quelle surprise", r"bonne chance", r"mdr", r"lol",
              r"evidemment vous"),
     guarantee=(r"je vous garantis", r"nous (?:vous )?garantissons", r"garanti (?:que|a 100)",
                r"100 ?%", r"ne se reproduira (?:plus )?jamais", r"plus jamais"),

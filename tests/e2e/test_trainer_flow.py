@@ -11,9 +11,12 @@ from playwright.sync_api import expect
 
 from .conftest import shot, sign_in
 
+# A good reply on the recall: what to do now, what I am doing, and when (a bare "I'll look into
+# it" scores below the pass mark since the scorer's learned layer became the default).
 GOOD = (
-    "Hi {first}, I'm so sorry about this, I understand how worrying it is. I will personally "
-    "look into it now and send you a DM within the hour with what happens next."
+    "Hi {first}, I'm so sorry, I know how worrying this is. Please stop using it and keep it "
+    "unplugged for now. I'm booking a free collection and a replacement for you today, and I'll "
+    "DM you the time slot within the hour."
 )
 
 
