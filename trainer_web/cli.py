@@ -175,6 +175,9 @@ def serve(ctx, host: str, port: int, threads: int, proxy_hops: int | None) -> No
     if proxy_hops is not None:
         trust_proxies(app, proxy_hops)
     _check_database(app)
+    from .engine import warm_up
+
+    warm_up()  # before listening: the first replies must not wait for the scorer's set-up
     try:
         server = create_server(app, host=host, port=port, threads=threads, ident="stormdesk")
     except (OSError, ValueError) as e:  # unknown host, address not on this machine, port in use

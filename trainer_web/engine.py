@@ -155,6 +155,15 @@ def scenario_of(ex: Exercise):
     return exercise_scenario(ex.scenario_id, ex.start_min, ex.duration_min)
 
 
+def warm_up() -> None:
+    """Build what the first requests would otherwise build while a trainee waits: the scenario
+    library and the reply scorer's models (see :func:`sim.scoring.warm_up`)."""
+    from sim.scoring import warm_up as warm_up_scorer
+
+    library()
+    warm_up_scorer()
+
+
 # --- The clock ---------------------------------------------------------------------------------
 def sim_now(ex: Exercise, wall: datetime | None = None) -> float:
     """Simulation minutes of ``ex`` at wall time ``wall`` (UTC; default now)."""
