@@ -22,11 +22,12 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, has_app_context
 
 import sim
 from sim.arrivals import baseline_rate_edges
 from sim.model import ActionError, InboxItem, StormModel, TraineeSeat
+from sim.scoring import ReplyFeatures, score_reply
 from sim.scoring.phrases import (
     PLATFORM_HARD_LIMIT,
     SAFETY_TOPICS,
@@ -294,14 +295,75 @@ class LiveExercise:
         m.run_until(t)
 
 
-class ModelCache:
-    """Live models by exercise id, least recently used dropped first; one lock per exercise."""
+@dataclass(frozen=True)
+class RememberedScore:
+    """What a replayed reply needs of its score: the model reacts to the total and features."""
+
+    total: float
+    passed: bool
+    features: ReplyFeatures
+
+
+class ScoreMemo:
+    """Scores already computed in this process, by (reply, context, weights).
+
+    Scoring is most of a replay's time (about 85 % of a 60-minute exercise's), and
+    :func:`sim.scoring.score_reply` is pure: the same reply in the same context with the same
+    weights always scores the same. So a replay (a cache miss, a rewind, another worker's
+    exercise) scores only replies this process has not seen (after a restart, all of them once),
+    and the simulation it runs is the same as without the memo.
+    """
 
     def __init__(self, size: int):
+        self.size = size
+        self._scores: OrderedDict[tuple, RememberedScore] = OrderedDict()
+        self._guard = threading.Lock()
+
+    @staticmethod
+    def _key(text, ctx, weights) -> tuple:
+        return (text, ctx, None if weights is None else tuple(sorted(dict(weights).items())))
+
+    def _remember(self, key: tuple, scored) -> None:
+        kept = RememberedScore(scored.total, scored.passed, scored.features)
+        with self._guard:
+            self._scores[key] = kept
+            self._scores.move_to_end(key)
+            while len(self._scores) > self.size:
+                self._scores.popitem(last=False)
+
+    def score(self, text, ctx, weights=None):
+        """Score a live reply (the full result) and remember it for replays."""
+        scored = score_reply(text, ctx, weights)
+        self._remember(self._key(text, ctx, weights), scored)
+        return scored
+
+    def replayed(self, text, ctx, weights=None):
+        """A replayed reply's score: remembered, else scored now (and remembered)."""
+        key = self._key(text, ctx, weights)
+        with self._guard:
+            kept = self._scores.get(key)
+            if kept is not None:
+                self._scores.move_to_end(key)
+                return kept
+        return self.score(text, ctx, weights)
+
+    def __len__(self) -> int:
+        return len(self._scores)
+
+
+class ModelCache:
+    """Live models by exercise id, least recently used dropped first; one lock per exercise.
+
+    Beside them, the :class:`ScoreMemo` that makes a replay cost little more than the storm's
+    simulation.
+    """
+
+    def __init__(self, size: int, scores: int = 20_000):
         self.size = size
         self._models: OrderedDict[int, LiveExercise] = OrderedDict()
         self._locks: dict[int, threading.Lock] = {}
         self._guard = threading.Lock()
+        self.scores = ScoreMemo(scores)
 
     def lock(self, exercise_id: int) -> threading.Lock:
         with self._guard:
@@ -343,11 +405,40 @@ def seat_of(ex: Exercise) -> TraineeSeat:
 def replay(ex: Exercise, until: float) -> LiveExercise:
     """Rebuild the exercise's model from its record and advance it to minute ``until``."""
     model = StormModel(scenario_of(ex), ex.seed, trainee=seat_of(ex))
-    actions = db.session.execute(
-        db.select(Action).filter_by(exercise_id=ex.id).order_by(Action.seq)
-    ).scalars()
     entry = LiveExercise(model, 0)
+    _replay_actions(entry, ex, _actions(ex, 0))
+    entry.advance(until)
+    return entry
+
+
+def _actions(ex: Exercise, from_seq: int):
+    return (
+        db.session.execute(
+            db.select(Action)
+            .filter(Action.exercise_id == ex.id, Action.seq >= from_seq)
+            .order_by(Action.seq)
+        )
+        .scalars()
+        .all()
+    )
+
+
+def catch_up(entry: LiveExercise, ex: Exercise, until: float) -> LiveExercise:
+    """Bring a cached model that is behind on actions (recorded by another worker, or after a
+    failed commit) up to date by replaying only the missing ones; a full replay if one of them
+    happened before the model's minute."""
+    missing = _actions(ex, entry.n_actions)
+    if not missing or missing[0].seq != entry.n_actions or missing[0].sim_min < entry.model.now:
+        return replay(ex, until)
+    _replay_actions(entry, ex, missing)
+    entry.advance(until)
+    return entry
+
+
+def _replay_actions(entry: LiveExercise, ex: Exercise, actions) -> None:
+    model = entry.model
     canned = tuple(ex.canned_replies)
+    memo = _score_memo()
     for a in actions:
         entry.advance(a.sim_min)
         model.act(
@@ -357,21 +448,32 @@ def replay(ex: Exercise, until: float) -> LiveExercise:
             remedy=a.remedy,
             canned_texts=canned,
             weights=ex.weights,
+            scorer=memo.replayed,
         )
         entry.replies.setdefault(a.complaint_id, []).append((a.sim_min, a.text))
         entry.scores.append(a.score)
         _remember_contact(entry, a.complaint, a.complaint_id, a.sim_min, a)
         entry.n_actions += 1
-    entry.advance(until)
-    return entry
+        entry.debrief = None
+
+
+def _score_memo() -> ScoreMemo:
+    models = current_app.extensions.get("stormdesk.models") if has_app_context() else None
+    return models.scores if models is not None else _PROCESS_SCORES
+
+
+_PROCESS_SCORES = ScoreMemo(20_000)  # outside an app (scripts, notebooks)
 
 
 def live(ex: Exercise, t: float) -> LiveExercise:
     """The exercise's model at minute ``t`` (call with the exercise's lock held)."""
     c = cache()
     entry = c.get(ex.id)
-    if entry is None or entry.n_actions != ex.n_actions or entry.model.now > t + 1e-9:
+    if entry is None or entry.n_actions > ex.n_actions or entry.model.now > t + 1e-9:
         entry = replay(ex, t)
+        c.put(ex.id, entry)
+    elif entry.n_actions < ex.n_actions:
+        entry = catch_up(entry, ex, t)
         c.put(ex.id, entry)
     else:
         entry.advance(t)
@@ -776,6 +878,7 @@ def act(ex: Exercise, complaint_id: int, action: str, text: str, remedy: float =
                 remedy=remedy,
                 canned_texts=tuple(ex.canned_replies),
                 weights=ex.weights,
+                scorer=cache().scores.score,
             )
         except ActionError as e:
             raise Rejected(409, str(e)) from None
