@@ -175,8 +175,10 @@ def serve(ctx, host: str, port: int, threads: int, proxy_hops: int | None) -> No
     if proxy_hops is not None:
         trust_proxies(app, proxy_hops)
     _check_database(app)
-    from .engine import warm_up
+    from .engine import pause_running_exercises, warm_up
 
+    with app.app_context():  # a (re)start: nobody saw the clocks run while the server was down
+        paused = pause_running_exercises()
     warm_up()  # before listening: the first replies must not wait for the scorer's set-up
     try:
         server = create_server(app, host=host, port=port, threads=threads, ident="stormdesk")
@@ -185,6 +187,8 @@ def serve(ctx, host: str, port: int, threads: int, proxy_hops: int | None) -> No
         raise click.ClickException(f"cannot listen on {host}:{port}: {reason}") from None
     hops = app.config.get("PROXY_HOPS", 0)
     behind = f", trusting {hops} proxy hop(s)" if hops else ""
+    if paused:
+        click.echo(f"paused {paused} running exercise(s) where their trainees last saw them")
     click.echo(f"Stormdesk trainer on http://{host}:{port}/{behind}  (Ctrl+C stops it)")
     try:
         server.run()

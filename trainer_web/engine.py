@@ -221,6 +221,28 @@ def settle_clock(ex: Exercise) -> bool:
     return False
 
 
+def pause_running_exercises() -> int:
+    """At a server's start: pause every running exercise at its last acknowledged time.
+
+    While the server was down nobody saw the clock or could reply, so a running exercise must
+    not have run on through the outage, however short (:func:`settle_clock` only catches
+    outages longer than :data:`STALE_AFTER_S`). The server is one process (docs/trainer.md),
+    so every running exercise was last served by the process that is gone. Returns how many.
+    """
+    wall = utcnow()
+    running = db.session.execute(
+        db.select(Exercise).filter_by(state=ExerciseState.RUNNING)
+    ).scalars()
+    n = 0
+    for ex in running:
+        ex.clock_sim_min = min(ex.acked_sim_min, ex.duration_min)
+        ex.clock_wall_at = wall
+        ex.state = ExerciseState.PAUSED
+        n += 1
+    db.session.commit()
+    return n
+
+
 # --- Starting --------------------------------------------------------------------------------
 def start_exercise(assignment: Assignment, trainee: User, *, running: bool = True) -> Exercise:
     """The trainee's exercise for ``assignment`` (created with today's org settings if new)."""
