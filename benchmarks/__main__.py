@@ -11,7 +11,7 @@ MODULES = [
     "benchmarks.bench_memory",
     "benchmarks.bench_scoring",
 ]
-OPTIONAL = ["benchmarks.bench_sweep", "benchmarks.bench_trainer"]
+OPTIONAL = ["benchmarks.bench_sweep", "benchmarks.bench_trainer", "benchmarks.bench_active"]
 
 if __name__ == "__main__":
     import importlib.util

@@ -67,3 +67,29 @@ def test_warm_up_fits_the_coherence_model_and_scores_alike():
         """
     )
     assert out == "1"
+
+
+def test_folding_ascii_quickly_gives_what_the_full_fold_gives():
+    """``fold`` skips Unicode decomposition for ASCII text: the same result either way."""
+    import unicodedata
+
+    from sim.scoring.language import fold
+
+    def full(text: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", text.casefold())
+        return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+    samples = [
+        "Hi Sam, I'm SORRY about the delay!",
+        "",
+        "Désolé pour le retard",
+        "Straße",
+        "ﬁnally",
+        "Ǆ",
+        "İstanbul",
+        "naïve café",
+        "\u00a0non-breaking",
+        "tab\tand\nnewline 123",
+    ]
+    for text in samples:
+        assert fold(text) == full(text), text
