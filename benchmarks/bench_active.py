@@ -42,6 +42,7 @@ def poll_loop(t: Trainee, eid: int, offset: float, measure_from, until, out: dic
     time.sleep(offset)  # the trainees' polls spread over each second, as real pages drift
     fresh = Trainee(t.conn.port, t.username)  # the page's own connection (set-up's is stale)
     fresh.cookies, fresh.token = t.cookies, t.token
+    t.conn.close()
     t = fresh
     path = f"/exercises/{eid}/state.json"
     headers = {"Accept": "application/json"}

@@ -164,8 +164,18 @@ def _check_database(app) -> None:
     "X-Forwarded-For; 0 when browsers connect directly. Default: TRAINER_PROXY_HOPS, else 0. "
     "Sign-in throttling counts per client address, so set this behind a proxy.",
 )
+@click.option(
+    "--connection-limit",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(10, 100_000),
+    help="Open connections served at once (each browser keeps one or more open); past it, new "
+    "ones wait. waitress's own default, 100, stalls a class of more than about 50 trainees.",
+)
 @click.pass_context
-def serve(ctx, host: str, port: int, threads: int, proxy_hops: int | None) -> None:
+def serve(
+    ctx, host: str, port: int, threads: int, proxy_hops: int | None, connection_limit: int
+) -> None:
     """Serve the trainer with waitress (one process, threads; see docs/trainer.md)."""
     from waitress import create_server
 
@@ -181,7 +191,15 @@ def serve(ctx, host: str, port: int, threads: int, proxy_hops: int | None) -> No
         paused = pause_running_exercises()
     warm_up()  # before listening: the first replies must not wait for the scorer's set-up
     try:
-        server = create_server(app, host=host, port=port, threads=threads, ident="stormdesk")
+        server = create_server(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="stormdesk",
+            connection_limit=connection_limit,
+            asyncore_use_poll=True,  # select() cannot watch more than 1024 sockets
+        )
     except (OSError, ValueError) as e:  # unknown host, address not on this machine, port in use
         reason = (e.strerror if isinstance(e, OSError) else None) or str(e)
         raise click.ClickException(f"cannot listen on {host}:{port}: {reason}") from None
