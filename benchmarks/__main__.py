@@ -12,7 +12,7 @@ MODULES = [
     "benchmarks.bench_scoring",
     "benchmarks.bench_startup",
 ]
-OPTIONAL = ["benchmarks.bench_sweep", "benchmarks.bench_trainer"]
+OPTIONAL = ["benchmarks.bench_sweep", "benchmarks.bench_trainer", "benchmarks.bench_active"]
 
 if __name__ == "__main__":
     import importlib.util

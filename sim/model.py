@@ -1489,6 +1489,7 @@ class StormModel(mesa.Model):
         remedy: float = 0.0,
         canned_texts: tuple[str, ...] = (),
         weights=None,
+        scorer=None,
     ) -> ActionOutcome:
         """The trainee answers complaint ``complaint_id`` now with ``text``.
 
@@ -1497,6 +1498,8 @@ class StormModel(mesa.Model):
         through the same functions as for bot reps. Raises :class:`ActionError` (a
         ``ValueError``) for a complaint that is not waiting in this seat's inbox, an unknown
         action, an empty reply or a remedy beyond the seat's empowerment — and changes nothing.
+        ``scorer`` stands in for ``score_reply`` (same arguments; it must give the same
+        ``total`` and ``features``): a replay passes a memo of the scores it already computed.
         """
         from .scoring import ReplyAction, ReplyContext, score_reply
         from .text import complaint_text, persona
@@ -1550,7 +1553,7 @@ class StormModel(mesa.Model):
             remedy_limit=float(seat.remedy_limit) if seat.empowered else 0.0,
         )
         try:
-            scored = score_reply(text, ctx, weights)
+            scored = (scorer or score_reply)(text, ctx, weights)
         except ValueError as e:
             raise ActionError(str(e)) from None
         f = scored.features

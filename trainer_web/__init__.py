@@ -37,7 +37,9 @@ def create_app(test_config: dict | None = None, *, instance_path: str | Path | N
     security.init_app(app)
     errors.init_app(app)
     dbguard.init_app(app)
-    app.extensions["stormdesk.models"] = engine.ModelCache(app.config["MODEL_CACHE_SIZE"])
+    app.extensions["stormdesk.models"] = engine.ModelCache(
+        app.config["MODEL_CACHE_SIZE"], app.config["SCORE_MEMO_SIZE"]
+    )
 
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp

@@ -173,8 +173,18 @@ def _check_database(app) -> None:
     "X-Forwarded-For; 0 when browsers connect directly. Default: TRAINER_PROXY_HOPS, else 0. "
     "Sign-in throttling counts per client address, so set this behind a proxy.",
 )
+@click.option(
+    "--connection-limit",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(10, 100_000),
+    help="Open connections served at once (each browser keeps one or more open); past it, new "
+    "ones wait. waitress's own default, 100, stalls a class of more than about 50 trainees.",
+)
 @click.pass_context
-def serve(ctx, host: str, port: int, threads: int, proxy_hops: int | None) -> None:
+def serve(
+    ctx, host: str, port: int, threads: int, proxy_hops: int | None, connection_limit: int
+) -> None:
     """Serve the trainer with waitress (one process, threads; see docs/trainer.md)."""
     from waitress import create_server
 
@@ -184,13 +194,28 @@ def serve(ctx, host: str, port: int, threads: int, proxy_hops: int | None) -> No
     if proxy_hops is not None:
         trust_proxies(app, proxy_hops)
     _check_database(app)
+    from .engine import pause_running_exercises, warm_up
+
+    with app.app_context():  # a (re)start: nobody saw the clocks run while the server was down
+        paused = pause_running_exercises()
+    warm_up()  # before listening: the first replies must not wait for the scorer's set-up
     try:
-        server = create_server(app, host=host, port=port, threads=threads, ident="stormdesk")
+        server = create_server(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="stormdesk",
+            connection_limit=connection_limit,
+            asyncore_use_poll=True,  # select() cannot watch more than 1024 sockets
+        )
     except (OSError, ValueError) as e:  # unknown host, address not on this machine, port in use
         reason = (e.strerror if isinstance(e, OSError) else None) or str(e)
         raise click.ClickException(f"cannot listen on {host}:{port}: {reason}") from None
     hops = app.config.get("PROXY_HOPS", 0)
     behind = f", trusting {hops} proxy hop(s)" if hops else ""
+    if paused:
+        click.echo(f"paused {paused} running exercise(s) where their trainees last saw them")
     click.echo(f"Stormdesk trainer on http://{host}:{port}/{behind}  (Ctrl+C stops it)")
     try:
         server.run()

@@ -60,6 +60,40 @@ def proxy_hops() -> int:
     return int(raw)
 
 
+MODEL_BYTES = 4 * 1024 * 1024  # a live 60-minute exercise: about 3 MB measured, rounded up
+MODEL_CACHE_MEMORY_SHARE = 0.25  # of the memory available at start
+MODEL_CACHE_RANGE = (64, 4096)
+
+
+def available_memory() -> int | None:
+    """Bytes of physical memory available now (Linux, macOS), else ``None``."""
+    try:
+        pages = os.sysconf("SC_AVPHYS_PAGES")
+        if pages <= 0:
+            pages = os.sysconf("SC_PHYS_PAGES")
+        return pages * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def model_cache_size(memory: int | None = None) -> int:
+    """How many live exercises to keep in memory: ``TRAINER_MODEL_CACHE_SIZE``, else a quarter
+    of the memory available at start at :data:`MODEL_BYTES` each, within
+    :data:`MODEL_CACHE_RANGE`. An exercise not kept is rebuilt by replay when next polled."""
+    raw = os.environ.get("TRAINER_MODEL_CACHE_SIZE", "").strip()
+    lo, hi = MODEL_CACHE_RANGE
+    if raw:
+        if not raw.isdigit() or not 1 <= int(raw) <= 1_000_000:
+            raise ValueError(
+                f"TRAINER_MODEL_CACHE_SIZE={raw!r}: a whole number of exercises from 1 to 1000000"
+            )
+        return int(raw)
+    memory = available_memory() if memory is None else memory
+    if memory is None:
+        return lo
+    return max(lo, min(hi, int(memory * MODEL_CACHE_MEMORY_SHARE // MODEL_BYTES)))
+
+
 def from_environment(instance: Path) -> dict:
     """The app's settings; tests and ``create_app(config)`` override any of them."""
     https = os.environ.get("TRAINER_HTTPS", "") not in ("", "0", "false")
@@ -86,7 +120,10 @@ def from_environment(instance: Path) -> dict:
         # How many reverse proxies in front of the trainer to believe (X-Forwarded-For/-Proto);
         # 0 when browsers connect directly. ``serve --proxy-hops`` sets it too.
         "PROXY_HOPS": proxy_hops(),
-        "MODEL_CACHE_SIZE": 64,
+        # Live exercises kept in memory (each about 3 MB): TRAINER_MODEL_CACHE_SIZE, else from
+        # the memory available; and reply scores remembered so that a replay skips scoring.
+        "MODEL_CACHE_SIZE": model_cache_size(),
+        "SCORE_MEMO_SIZE": 20_000,
         # Stop acknowledging (503) if the SQLite file is deleted or replaced under the server.
         "DB_FILE_GUARD": True,
         # The scenario library new exercises are started from (each exercise keeps its own copy).

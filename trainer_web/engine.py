@@ -14,6 +14,7 @@ there, so after an outage it resumes, paused, where the trainee last saw it.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import tempfile
@@ -32,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 import sim
 from sim.arrivals import baseline_rate_edges
 from sim.model import ActionError, InboxItem, StormModel, TraineeSeat
+from sim.scoring import ReplyFeatures, score_reply
 from sim.scoring.phrases import (
     PLATFORM_HARD_LIMIT,
     SAFETY_TOPICS,
@@ -341,6 +343,15 @@ def read_only_reason(ex: Exercise, *, check: bool = False) -> str | None:
     return None
 
 
+def warm_up() -> None:
+    """Build what the first requests would otherwise build while a trainee waits: the scenario
+    library and the reply scorer's models (see :func:`sim.scoring.warm_up`)."""
+    from sim.scoring import warm_up as warm_up_scorer
+
+    library()
+    warm_up_scorer()
+
+
 # --- The clock ---------------------------------------------------------------------------------
 def sim_now(ex: Exercise, wall: datetime | None = None) -> float:
     """Simulation minutes of ``ex`` at wall time ``wall`` (UTC; default now)."""
@@ -395,6 +406,28 @@ def settle_clock(ex: Exercise) -> bool:
         finish(ex)
         return True
     return False
+
+
+def pause_running_exercises() -> int:
+    """At a server's start: pause every running exercise at its last acknowledged time.
+
+    While the server was down nobody saw the clock or could reply, so a running exercise must
+    not have run on through the outage, however short (:func:`settle_clock` only catches
+    outages longer than :data:`STALE_AFTER_S`). The server is one process (docs/trainer.md),
+    so every running exercise was last served by the process that is gone. Returns how many.
+    """
+    wall = utcnow()
+    running = db.session.execute(
+        db.select(Exercise).filter_by(state=ExerciseState.RUNNING)
+    ).scalars()
+    n = 0
+    for ex in running:
+        ex.clock_sim_min = min(ex.acked_sim_min, ex.duration_min)
+        ex.clock_wall_at = wall
+        ex.state = ExerciseState.PAUSED
+        n += 1
+    db.session.commit()
+    return n
 
 
 # --- Starting --------------------------------------------------------------------------------
@@ -474,14 +507,75 @@ class LiveExercise:
         m.run_until(t)
 
 
-class ModelCache:
-    """Live models by exercise id, least recently used dropped first; one lock per exercise."""
+@dataclass(frozen=True)
+class RememberedScore:
+    """What a replayed reply needs of its score: the model reacts to the total and features."""
+
+    total: float
+    passed: bool
+    features: ReplyFeatures
+
+
+class ScoreMemo:
+    """Scores already computed in this process, by (reply, context, weights).
+
+    Scoring is most of a replay's time (about 85 % of a 60-minute exercise's), and
+    :func:`sim.scoring.score_reply` is pure: the same reply in the same context with the same
+    weights always scores the same. So a replay (a cache miss, a rewind, another worker's
+    exercise) scores only replies this process has not seen (after a restart, all of them once),
+    and the simulation it runs is the same as without the memo.
+    """
 
     def __init__(self, size: int):
+        self.size = size
+        self._scores: OrderedDict[tuple, RememberedScore] = OrderedDict()
+        self._guard = threading.Lock()
+
+    @staticmethod
+    def _key(text, ctx, weights) -> tuple:
+        return (text, ctx, None if weights is None else tuple(sorted(dict(weights).items())))
+
+    def _remember(self, key: tuple, scored) -> None:
+        kept = RememberedScore(scored.total, scored.passed, scored.features)
+        with self._guard:
+            self._scores[key] = kept
+            self._scores.move_to_end(key)
+            while len(self._scores) > self.size:
+                self._scores.popitem(last=False)
+
+    def score(self, text, ctx, weights=None):
+        """Score a live reply (the full result) and remember it for replays."""
+        scored = score_reply(text, ctx, weights)
+        self._remember(self._key(text, ctx, weights), scored)
+        return scored
+
+    def replayed(self, text, ctx, weights=None):
+        """A replayed reply's score: remembered, else scored now (and remembered)."""
+        key = self._key(text, ctx, weights)
+        with self._guard:
+            kept = self._scores.get(key)
+            if kept is not None:
+                self._scores.move_to_end(key)
+                return kept
+        return self.score(text, ctx, weights)
+
+    def __len__(self) -> int:
+        return len(self._scores)
+
+
+class ModelCache:
+    """Live models by exercise id, least recently used dropped first; one lock per exercise.
+
+    Beside them, the :class:`ScoreMemo` that makes a replay cost little more than the storm's
+    simulation.
+    """
+
+    def __init__(self, size: int, scores: int = 20_000):
         self.size = size
         self._models: OrderedDict[int, LiveExercise] = OrderedDict()
         self._locks: dict[int, threading.Lock] = {}
         self._guard = threading.Lock()
+        self.scores = ScoreMemo(scores)
 
     def lock(self, exercise_id: int) -> threading.Lock:
         with self._guard:
@@ -523,13 +617,85 @@ def seat_of(ex: Exercise) -> TraineeSeat:
 def replay(ex: Exercise, until: float) -> LiveExercise:
     """Rebuild the exercise's model from its record and advance it to minute ``until``."""
     model = StormModel(scenario_of(ex), ex.seed, trainee=seat_of(ex))
-    actions = db.session.execute(
-        db.select(Action).filter_by(exercise_id=ex.id).order_by(Action.seq)
-    ).scalars()
     entry = LiveExercise(model, 0)
+    _replay_actions(entry, ex, _actions(ex, 0))
+    entry.advance(until)
+    return entry
+
+
+def _actions(ex: Exercise, from_seq: int):
+    return (
+        db.session.execute(
+            db.select(Action)
+            .filter(Action.exercise_id == ex.id, Action.seq >= from_seq)
+            .order_by(Action.seq)
+        )
+        .scalars()
+        .all()
+    )
+
+
+def catch_up(entry: LiveExercise, ex: Exercise, until: float) -> LiveExercise:
+    """Bring a cached model that is behind on actions (recorded by another worker, or after a
+    failed commit) up to date by replaying only the missing ones; a full replay if one of them
+    happened before the model's minute."""
+    missing = _actions(ex, entry.n_actions)
+    if not missing or missing[0].seq != entry.n_actions or missing[0].sim_min < entry.model.now:
+        return replay(ex, until)
+    _replay_actions(entry, ex, missing)
+    entry.advance(until)
+    return entry
+
+
+REPLAY_FEATURES = "replay_features"  # key in Action.criteria
+
+
+@dataclasses.dataclass(frozen=True)
+class _StoredScore:
+    """A recorded reply's score as the model needs it (``total`` and ``features``)."""
+
+    total: float
+    features: ReplyFeatures
+
+
+def _stored_scorer(a: Action):
+    """The score the reply got when it was sent, if its features were recorded with it (every
+    reply since model 0.2.0); None for an older reply, which is scored again and must match."""
+    stored = (a.criteria or {}).get(REPLAY_FEATURES) if isinstance(a.criteria, dict) else None
+    if not isinstance(stored, dict):
+        return None
+    try:
+        kept = _StoredScore(float(a.score), ReplyFeatures(**stored))
+    except TypeError:  # the features' fields changed since: score again
+        return None
+    return lambda text, ctx, weights=None: kept
+
+
+def _check_same_customer(ex: Exercise, model: StormModel, a: Action) -> None:
+    """The stored reply must reach the customer it was written to: the same author, channel and
+    reach as recorded (a changed model or scenario can put someone else behind the same id)."""
+    seen = a.complaint if isinstance(a.complaint, dict) else {}
+    if "author_index" not in seen:
+        return
+    c = model.trainee_inbox.get(int(a.complaint_id))
+    if c is None:
+        return  # model.act refuses it with the reason
+    now = (int(c.author), model.channel_names[c.channel], int(c.followers))
+    then = (int(seen["author_index"]), seen.get("channel"), int(seen.get("followers", -1)))
+    if now != then:
+        raise replay_mismatch(
+            ex, f"reply {a.seq + 1} was written to another customer than the one there now"
+        )
+
+
+def _replay_actions(entry: LiveExercise, ex: Exercise, actions) -> None:
+    model = entry.model
     canned = tuple(ex.canned_replies)
+    memo = _score_memo()
     for a in actions:
         entry.advance(a.sim_min)
+        scorer = _stored_scorer(a) or memo.replayed
+        _check_same_customer(ex, model, a)
         out = model.act(
             a.complaint_id,
             a.action,
@@ -537,30 +703,47 @@ def replay(ex: Exercise, until: float) -> LiveExercise:
             remedy=a.remedy,
             canned_texts=canned,
             weights=ex.weights,
+            scorer=scorer,
         )
         if abs(out.score.total - a.score) > 1e-6:
             raise replay_mismatch(
                 ex, f"reply {a.seq + 1} scores {out.score.total:.1f}, not {a.score:.1f}"
             )
+        if (out.reaction, out.outcome) != (a.reaction, a.outcome):
+            raise replay_mismatch(
+                ex,
+                f"reply {a.seq + 1}: the customer now {out.reaction} ({out.outcome}), "
+                f"not {a.reaction} ({a.outcome})",
+            )
         entry.replies.setdefault(a.complaint_id, []).append((a.sim_min, a.text))
         entry.scores.append(a.score)
         _remember_contact(entry, a.complaint, a.complaint_id, a.sim_min, a)
         entry.n_actions += 1
-    entry.advance(until)
-    return entry
+        entry.debrief = None
+
+
+def _score_memo() -> ScoreMemo:
+    models = current_app.extensions.get("stormdesk.models") if has_app_context() else None
+    return models.scores if models is not None else _PROCESS_SCORES
+
+
+_PROCESS_SCORES = ScoreMemo(20_000)  # outside an app (scripts, notebooks)
 
 
 def live(ex: Exercise, t: float) -> LiveExercise:
     """The exercise's model at minute ``t`` (call with the exercise's lock held)."""
     c = cache()
     entry = c.get(ex.id)
-    if entry is None or entry.n_actions != ex.n_actions or entry.model.now > t + 1e-9:
+    if entry is None or entry.n_actions > ex.n_actions or entry.model.now > t + 1e-9:
         try:
             entry = replay(ex, t)
         except ActionError as e:  # the model no longer accepts a stored reply
             raise _read_only(ex, replay_mismatch(ex, str(e))) from None
         except Unreplayable as e:
             raise _read_only(ex, e) from None
+        c.put(ex.id, entry)
+    elif entry.n_actions < ex.n_actions:
+        entry = catch_up(entry, ex, t)
         c.put(ex.id, entry)
     else:
         entry.advance(t)
@@ -576,15 +759,31 @@ def reach_label(followers: float) -> str:
 
 
 def _opening_text(seed: int, item: InboxItem, who) -> str:
-    return complaint_text(
+    return _complaint_text(
         seed,
         item.id,
-        channel=item.channel,
-        topic=item.topic,
-        anger=item.anger,
-        public=item.public or item.in_dm,
+        item.channel,
+        item.topic,
+        item.anger,
+        item.public or item.in_dm,
+        who,
+        item.origin == "repost",
+    )
+
+
+@lru_cache(maxsize=16_384)
+def _complaint_text(seed, cid, channel, topic, anger, public, who, repost) -> str:
+    """A complaint's opening post (seeded by the run and the complaint: the same every time),
+    kept because every poll shows every waiting complaint's thread (a fifth of a poll's time)."""
+    return complaint_text(
+        seed,
+        cid,
+        channel=channel,
+        topic=topic,
+        anger=anger,
+        public=public,
         customer=who,
-        repost=item.origin == "repost",
+        repost=repost,
     )
 
 
@@ -965,6 +1164,7 @@ def act(ex: Exercise, complaint_id: int, action: str, text: str, remedy: float =
                 remedy=remedy,
                 canned_texts=tuple(ex.canned_replies),
                 weights=ex.weights,
+                scorer=cache().scores.score,
             )
         except ActionError as e:
             raise Rejected(409, str(e)) from None
@@ -972,6 +1172,9 @@ def act(ex: Exercise, complaint_id: int, action: str, text: str, remedy: float =
             who = persona(ex.seed, item.author)
             scored = out.score.as_dict()
             scored.pop("features", None)
+            # What the model read from the reply, so that a replay reacts exactly as now
+            # without scoring again: faster, and immune to later changes of the scorer.
+            scored[REPLAY_FEATURES] = dataclasses.asdict(out.score.features)
             row = Action(
                 exercise_id=ex.id,
                 seq=ex.n_actions,

@@ -300,6 +300,28 @@ def score_reply(
     )
 
 
+def warm_up() -> None:
+    """Build now what :func:`score_reply` builds at its first use (the coherence model's fit,
+    the phrase lists, the learned coefficients), so that a server's first replies are scored
+    as fast as the rest instead of waiting seconds for it. Idempotent and thread-safe."""
+    ctx = ReplyContext(
+        channel="twitter",
+        public=True,
+        customer_name="Sam Lee",
+        customer_handle="@samlee",
+        topic="product_defect",
+        complaint_text="My kettle stopped working after two days and nobody has answered me.",
+        anger=0.5,
+        wait_min=10.0,
+        sla_min=60.0,
+    )
+    score_reply(
+        "Hi Sam, I'm sorry your kettle stopped working. I will arrange a replacement today "
+        "and send you a DM with the details within the hour.",
+        ctx,
+    )
+
+
 __all__ = [
     "ANNOYED_FROM",
     "CALIBRATED_BY_DEFAULT",
@@ -329,4 +351,5 @@ __all__ = [
     "score_reply",
     "topic_guide",
     "validate_weights",
+    "warm_up",
 ]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from functools import lru_cache
 from importlib import resources
 
@@ -126,8 +127,17 @@ def _negatives(texts: list[str], rng: np.random.Generator) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=1)
+_FIT_LOCK = threading.Lock()  # threads that need the model at once wait for one fit
+
+
 def _model() -> tuple[np.ndarray, float]:
+    """The fitted weights and bias: fitted once per process, whatever the number of threads."""
+    with _FIT_LOCK:
+        return _fit()
+
+
+@lru_cache(maxsize=1)
+def _fit() -> tuple[np.ndarray, float]:
     rng = np.random.default_rng(SEED)
     pos = _positives()
     neg = _negatives(pos, rng)

@@ -36,7 +36,10 @@ SCRIPT_SHARE = 0.3  # share of letters in a script that names the language
 
 def fold(text: str) -> str:
     """Lower case without accents (``"Désolé"`` → ``"desole"``), as the phrase lists are written."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    folded = text.casefold()
+    if folded.isascii():  # nothing to decompose (most replies): the same result, far sooner
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

@@ -154,9 +154,8 @@ def cli(instance: Path, *args: str, stdin: str = "") -> None:
     )
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
-def test_a_killed_server_loses_nothing_and_resumes_paused_where_the_trainee_was(tmp_path):
-    instance = tmp_path / "instance"
+def class_with_assignment(instance: Path, duration_min: float = 40) -> tuple:
+    """A database with a coach, a trainee tina and a fast recall assignment: (app, assignment)."""
     cli(instance, "init-db")
     cli(
         instance, "create-user", "coach", "--role", "instructor", "--password-stdin", stdin=PASSWORD
@@ -174,15 +173,20 @@ def test_a_killed_server_loses_nothing_and_resumes_paused_where_the_trainee_was(
             cohort=cohort,
             title="Recall",
             scenario_id="product_recall",
-            duration_min=40,
+            duration_min=duration_min,
             start_min=350,
             speed=600,
             seed=11,
         )
         db.session.add_all([cohort, a])
         db.session.commit()
-        aid = a.id
+        return app, a.id
 
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_a_killed_server_loses_nothing_and_resumes_paused_where_the_trainee_was(tmp_path):
+    instance = tmp_path / "instance"
+    app, aid = class_with_assignment(instance)
     port = free_port()
     server = serve(instance, port)
     try:
@@ -223,6 +227,56 @@ def test_a_killed_server_loses_nothing_and_resumes_paused_where_the_trainee_was(
         assert resumed["you"] == {**shown["you"], "replies": 1}
         again = b2.json(f"/exercises/{eid}/state.json")[1]
         assert again == resumed  # paused: the same state at every poll
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait(10)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_a_fast_restart_resumes_paused_where_the_trainee_was(tmp_path):
+    """Back within seconds (long before a running exercise goes stale), the clock has not run
+    through the outage: the exercise is paused at the minute the trainee last saw."""
+    instance = tmp_path / "instance"
+    # speed 600: ten simulated minutes a second, so each second of outage would be ten minutes
+    app, aid = class_with_assignment(instance, duration_min=300)
+    port = free_port()
+    server = serve(instance, port)
+    try:
+        b = Browser(f"http://127.0.0.1:{port}")
+        b.login("tina")
+        assert b.form(f"/assignments/{aid}/start")[0] == 200
+        eid = 1
+        time.sleep(0.5)
+        state = b.json(f"/exercises/{eid}/state.json")[1]
+        item = state["inbox"][0]
+        status, out = b.json(
+            f"/exercises/{eid}/act", {"complaint_id": item["id"], "text": good_reply(item)}
+        )
+        assert status == 200, out
+        shown = b.json(f"/exercises/{eid}/state.json")[1]
+        assert shown["state"] == "running"
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait(10)
+    killed = time.monotonic()
+    with app.app_context():
+        acked = db.session.get(Exercise, eid).acked_sim_min
+
+    server = serve(instance, port)
+    try:
+        assert time.monotonic() - killed < engine.STALE_AFTER_S  # a fast restart
+        # the same browser: its session outlives the server (the secret key is in instance/)
+        status, resumed = b.json(f"/exercises/{eid}/state.json")
+        assert status == 200
+        assert resumed["state"] == "paused"
+        assert resumed["now_min"] == round(acked, 2)
+        assert out["now_min"] - 0.01 <= acked <= shown["now_min"] + 0.01
+        assert resumed["you"]["replies"] == 1
+        time.sleep(1.0)
+        assert b.json(f"/exercises/{eid}/state.json")[1]["now_min"] == resumed["now_min"]
+        assert b.json(f"/exercises/{eid}/resume", {})[0] == 200  # and the trainee carries on
+        time.sleep(0.3)
+        assert b.json(f"/exercises/{eid}/state.json")[1]["now_min"] > resumed["now_min"]
     finally:
         server.send_signal(signal.SIGKILL)
         server.wait(10)
