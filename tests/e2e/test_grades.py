@@ -13,9 +13,18 @@ from playwright.sync_api import expect
 
 from .conftest import shot, sign_in
 
+# Good replies, as a diligent trainee writes them: on a safety report, what to do now and what
+# I am doing; otherwise the issue named (the desk fills in {issue}), an action and a time. (A
+# bare "I'll look into it and DM you" is a holding line: below the pass mark since the scorer's
+# learned layer became the default.)
 GOOD = (
-    "Hi {first}, I'm so sorry about this, I understand how worrying it is. I will personally "
-    "look into it now and send you a DM within the hour with what happens next."
+    "Hi {first}, I'm so sorry about {issue}, I know how frustrating that is. I've checked your "
+    "case myself and I'm sorting it today: I'll DM you the fix and a time within the hour."
+)
+GOOD_SAFETY = (
+    "Hi {first}, I'm so sorry, I know how worrying this is. Please stop using it and keep it "
+    "unplugged for now. I'm booking a free collection and a replacement for you today, and I'll "
+    "DM you the time slot within the hour."
 )
 SIZES = {"desktop": (1366, 850), "phone": (390, 844)}
 
@@ -108,7 +117,8 @@ def test_a_silent_trainee_fails_a_diligent_one_passes_and_the_lead_sees_it(page_
             continue
         item.click()
         first = wes.inner_text("#sel-author").split()[0]
-        wes.fill("#text", GOOD.format(first=first))
+        text = GOOD_SAFETY if wes.locator("#sel-safety").is_visible() else GOOD
+        wes.fill("#text", text.replace("{first}", first))
         with wes.expect_response(re.compile(r"/act$")) as resp:
             wes.click("#send")
         sent += resp.value.status == 200
