@@ -1030,15 +1030,9 @@ def state(ex: Exercise, *, ack: bool = True) -> dict:
         gauge = storm_gauge(ex, entry, t, status["complaints"], status["waiting"])
         last_hour = _sample_at(entry, t - 60.0)
         scores = list(entry.scores)
-    if (
-        ack
-        and ex.state == ExerciseState.RUNNING
-        and (wall - ex.acked_at).total_seconds() >= ACK_EVERY_S
-    ):
-        ex.acked_sim_min = t
-        ex.acked_at = wall
-        db.session.commit()
-    return {
+    # Built before the acknowledgement is committed: reading the row after a commit would load
+    # it again (a commit expires it), a query per poll for nothing.
+    view = {
         "exercise": ex.id,
         "state": str(ex.state),
         "now_min": round(t, 2),
@@ -1063,6 +1057,15 @@ def state(ex: Exercise, *, ack: bool = True) -> dict:
         },
         "inbox": inbox,
     }
+    if (
+        ack
+        and ex.state == ExerciseState.RUNNING
+        and (wall - ex.acked_at).total_seconds() >= ACK_EVERY_S
+    ):
+        ex.acked_sim_min = t
+        ex.acked_at = wall
+        db.session.commit()
+    return view
 
 
 # --- Acting ------------------------------------------------------------------------------------
