@@ -309,21 +309,25 @@ def _serve_processes(ctx, app, host, port, threads, connection_limit, processes,
         )
 
         async def run() -> None:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, stop.set)
+
             async def watch() -> None:  # a process that died is started again on its port
-                while True:
+                while not stop.is_set():
                     await asyncio.sleep(1.0)
                     for k, w in enumerate(workers):
-                        if w.poll() is not None:
+                        if w.poll() is not None and not stop.is_set():
                             click.echo(f"server process {k} stopped ({w.returncode}); restarting")
                             workers[k] = start(k)
 
             watcher = asyncio.create_task(watch())
             try:
-                await router.serve(host, port, ports)
+                await router.serve(host, port, ports, stop)
             finally:
                 watcher.cancel()
 
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(run())
     finally:

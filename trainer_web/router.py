@@ -208,10 +208,15 @@ class Router:
         return b"close" not in backend_conn and not close_delimited
 
 
-async def serve(host: str, port: int, ports: list[int], ready=None) -> None:
+async def serve(host: str, port: int, ports: list[int], stop: asyncio.Event) -> None:
+    """Route until ``stop`` is set, then stop listening and return at once.
+
+    (Not ``async with server``: since Python 3.12 that waits for every open connection to
+    close, and browsers keep theirs open.)
+    """
     router = Router(ports)
     server = await asyncio.start_server(router.handle, host, port, limit=MAX_HEAD, backlog=1024)
-    if ready is not None:
-        ready(server)
-    async with server:
-        await server.serve_forever()
+    try:
+        await stop.wait()
+    finally:
+        server.close()
