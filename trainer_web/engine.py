@@ -413,8 +413,9 @@ def pause_running_exercises() -> int:
 
     While the server was down nobody saw the clock or could reply, so a running exercise must
     not have run on through the outage, however short (:func:`settle_clock` only catches
-    outages longer than :data:`STALE_AFTER_S`). The server is one process (docs/trainer.md),
-    so every running exercise was last served by the process that is gone. Returns how many.
+    outages longer than :data:`STALE_AFTER_S`). `serve` runs this once before it listens (with
+    ``--processes N``, before it starts the processes), when nothing is being served. Returns
+    how many.
     """
     wall = utcnow()
     running = db.session.execute(
