@@ -1,7 +1,8 @@
 """Many active exercises at once: does the trainer hold up past its model cache? (issue 13.5)
 
 For each size (default 30, 100 and 300 active exercises) a real server (``stormdesk trainer
-serve``, one process with threads) on a fresh SQLite file, and that many trainees: each signs
+serve --processes N``, by default one process per CPU core, each with threads) on a fresh SQLite
+file, and that many trainees: each signs
 in, starts the recall storm and then polls its live state once a second, as the page does.
 Reported per size: poll latency p50/p95/p99, errors (5xx, timeouts, refused connections), the
 polls per second achieved against the one a second asked for, and the p95 as a ratio of the
@@ -10,6 +11,7 @@ polling, while each exercise's model is built, are not counted. Target (issue 13
 at 100 and 300 active exercises.
 
     python -m benchmarks.bench_active [--sizes 30 100 300] [--seconds 30] [--cache-size N]
+                                      [--processes N]
 
 ``--cache-size`` sets ``TRAINER_MODEL_CACHE_SIZE`` for the servers (64 shows the old fixed
 cache); without it the server sizes its cache from memory.
@@ -89,7 +91,12 @@ def start_trainee(port: int, username: str, attempts: int = 3) -> tuple[Trainee,
 
 
 def run_size(
-    n: int, seconds: float, threads: int, cache_size: int | None, warm_up_s: float
+    n: int,
+    seconds: float,
+    threads: int,
+    cache_size: int | None,
+    warm_up_s: float,
+    processes: int = 1,
 ) -> dict:
     instance = Path(tempfile.mkdtemp(prefix="stormdesk-active-"))
     seed_database(instance, n)
@@ -100,7 +107,7 @@ def run_size(
     log = (instance / "server.log").open("w")
     command = [sys.executable, "-m", "sim", "trainer", "serve", "--port", str(port)]
     server = subprocess.Popen(
-        [*command, "--threads", str(threads)],
+        [*command, "--threads", str(threads), "--processes", str(processes)],
         env=env,
         stdout=log,
         stderr=log,
@@ -138,6 +145,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, default=30.0)
     p.add_argument("--threads", type=int, default=16, help="waitress worker threads")
     p.add_argument(
+        "--processes",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="serve --processes (default: one per CPU core, as docs/trainer.md advises)",
+    )
+    p.add_argument(
         "--warm-up",
         type=float,
         default=10.0,
@@ -150,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     ref_p95 = None
     verdicts = []
     for n in args.sizes:
-        r = run_size(n, args.seconds, args.threads, args.cache_size, args.warm_up)
+        r = run_size(n, args.seconds, args.threads, args.cache_size, args.warm_up, args.processes)
         ms, errors = r["ms"], r["errors"]
         if not ms:
             rows.append((n, 0, "-", "-", "-", "-", len(errors), "-"))
@@ -179,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{n} active, first error: {errors[0]}", flush=True)
     cache = "from memory" if args.cache_size is None else str(args.cache_size)
     print_table(
-        f"active exercises, one poll a second each, {args.seconds:g} s per size, cache {cache}",
+        f"active exercises, one poll a second each, {args.seconds:g} s per size, cache {cache}, "
+        f"{args.processes} server process(es)",
         ["active", "polls", "p50 ms", "p95 ms", "p99 ms", "polls/s", "errors", "p95 vs first"],
         rows,
     )

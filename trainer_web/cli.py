@@ -181,11 +181,27 @@ def _check_database(app) -> None:
     help="Open connections served at once (each browser keeps one or more open); past it, new "
     "ones wait. waitress's own default, 100, stalls a class of more than about 50 trainees.",
 )
+@click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes (one per CPU core for a large class): with more than one, a router "
+    "on --host:--port sends each exercise's requests always to the same process.",
+)
+@click.option("--worker-id", default=None, hidden=True, help="Set by --processes for its workers.")
 @click.pass_context
 def serve(
-    ctx, host: str, port: int, threads: int, proxy_hops: int | None, connection_limit: int
+    ctx,
+    host: str,
+    port: int,
+    threads: int,
+    proxy_hops: int | None,
+    connection_limit: int,
+    processes: int,
+    worker_id: str | None,
 ) -> None:
-    """Serve the trainer with waitress (one process, threads; see docs/trainer.md)."""
+    """Serve the trainer with waitress (threads, one process or more; see docs/trainer.md)."""
     from waitress import create_server
 
     from .security import trust_proxies
@@ -196,8 +212,15 @@ def serve(
     _check_database(app)
     from .engine import pause_running_exercises, warm_up
 
-    with app.app_context():  # a (re)start: nobody saw the clocks run while the server was down
-        paused = pause_running_exercises()
+    if worker_id is None:  # the router's workers start after it paused them, while serving
+        with app.app_context():  # a (re)start: nobody saw the clocks run while the server was down
+            paused = pause_running_exercises()
+    else:
+        paused = 0
+        app.config["WORKER_ID"] = worker_id
+    if processes > 1:
+        _serve_processes(ctx, app, host, port, threads, connection_limit, processes, paused)
+        return
     warm_up()  # before listening: the first replies must not wait for the scorer's set-up
     try:
         server = create_server(
@@ -223,3 +246,96 @@ def serve(
         pass
     finally:
         server.close()
+
+
+def _serve_processes(ctx, app, host, port, threads, connection_limit, processes, paused) -> None:
+    """``serve --processes N``: N ``serve`` workers on loopback, the router in front."""
+    import asyncio
+    import contextlib
+    import os
+    import signal
+    import socket
+    import subprocess
+    import time
+
+    from . import router
+
+    with socket.socket() as probe:  # the public address first: a clear error if it is taken
+        try:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+        except OSError as e:
+            raise click.ClickException(f"cannot listen on {host}:{port}: {e.strerror}") from None
+    hops = int(app.config.get("PROXY_HOPS", 0))
+    cache = app.config["MODEL_CACHE_SIZE"]
+    env = {**os.environ, "TRAINER_MODEL_CACHE_SIZE": str(max(1, -(-cache // processes)))}
+    if ctx.meta.get("instance_path"):
+        env["TRAINER_INSTANCE_PATH"] = str(ctx.meta["instance_path"])
+
+    def free_port() -> int:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+    ports = [free_port() for _ in range(processes)]
+
+    def start(k: int) -> subprocess.Popen:
+        command = [sys.executable, "-m", "sim", "trainer", "serve", "--host", "127.0.0.1"]
+        command += ["--port", str(ports[k]), "--threads", str(threads)]
+        command += ["--connection-limit", str(connection_limit), "--proxy-hops", str(hops + 1)]
+        # our own interpreter and fixed arguments: nothing from a request reaches this
+        return subprocess.Popen([*command, "--worker-id", str(k)], env=env)  # noqa: S603
+
+    workers = [start(k) for k in range(processes)]
+    try:
+        deadline = time.monotonic() + 180
+        for k, w in enumerate(workers):
+            while True:
+                if w.poll() is not None:
+                    raise click.ClickException(f"server process {k} stopped while starting")
+                try:
+                    socket.create_connection(("127.0.0.1", ports[k]), timeout=1).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise click.ClickException(f"server process {k} did not start") from None
+                    time.sleep(0.2)
+        if paused:
+            click.echo(f"paused {paused} running exercise(s) where their trainees last saw them")
+        behind = f", trusting {hops} proxy hop(s)" if hops else ""
+        click.echo(
+            f"Stormdesk trainer on http://{host}:{port}/{behind}: {processes} processes "
+            "(Ctrl+C stops them)"
+        )
+
+        async def run() -> None:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, stop.set)
+
+            async def watch() -> None:  # a process that died is started again on its port
+                while not stop.is_set():
+                    await asyncio.sleep(1.0)
+                    for k, w in enumerate(workers):
+                        if w.poll() is not None and not stop.is_set():
+                            click.echo(f"server process {k} stopped ({w.returncode}); restarting")
+                            workers[k] = start(k)
+
+            watcher = asyncio.create_task(watch())
+            try:
+                await router.serve(host, port, ports, stop)
+            finally:
+                watcher.cancel()
+
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run())
+    finally:
+        for w in workers:
+            if w.poll() is None:
+                w.terminate()
+        for w in workers:
+            try:
+                w.wait(10)
+            except subprocess.TimeoutExpired:
+                w.kill()

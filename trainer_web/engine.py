@@ -413,8 +413,9 @@ def pause_running_exercises() -> int:
 
     While the server was down nobody saw the clock or could reply, so a running exercise must
     not have run on through the outage, however short (:func:`settle_clock` only catches
-    outages longer than :data:`STALE_AFTER_S`). The server is one process (docs/trainer.md),
-    so every running exercise was last served by the process that is gone. Returns how many.
+    outages longer than :data:`STALE_AFTER_S`). `serve` runs this once before it listens (with
+    ``--processes N``, before it starts the processes), when nothing is being served. Returns
+    how many.
     """
     wall = utcnow()
     running = db.session.execute(
@@ -1030,15 +1031,9 @@ def state(ex: Exercise, *, ack: bool = True) -> dict:
         gauge = storm_gauge(ex, entry, t, status["complaints"], status["waiting"])
         last_hour = _sample_at(entry, t - 60.0)
         scores = list(entry.scores)
-    if (
-        ack
-        and ex.state == ExerciseState.RUNNING
-        and (wall - ex.acked_at).total_seconds() >= ACK_EVERY_S
-    ):
-        ex.acked_sim_min = t
-        ex.acked_at = wall
-        db.session.commit()
-    return {
+    # Built before the acknowledgement is committed: reading the row after a commit would load
+    # it again (a commit expires it), a query per poll for nothing.
+    view = {
         "exercise": ex.id,
         "state": str(ex.state),
         "now_min": round(t, 2),
@@ -1063,6 +1058,15 @@ def state(ex: Exercise, *, ack: bool = True) -> dict:
         },
         "inbox": inbox,
     }
+    if (
+        ack
+        and ex.state == ExerciseState.RUNNING
+        and (wall - ex.acked_at).total_seconds() >= ACK_EVERY_S
+    ):
+        ex.acked_sim_min = t
+        ex.acked_at = wall
+        db.session.commit()
+    return view
 
 
 # --- Acting ------------------------------------------------------------------------------------
