@@ -489,32 +489,9 @@ class RosterPlan:
 
 def simulate_scenario(backend, rostered, edges, targets, replications, base_seed, reps):
     """Run ``rostered`` with ``replications`` seeds; targets per interval (a RosterMeasure)."""
-    from .experiments import derive_seed, run_ordered
-    from .staffing import RosterMeasure, _mean_ci, measure_intervals
+    from .staffing import measure_rostered
 
-    jobs = (
-        (r, (rostered, derive_seed(base_seed, r), edges, tuple(targets)))
-        for r in range(replications)
-    )
-    parts = [res for _, res in run_ordered(backend.executor, measure_intervals, jobs, replications)]
-    mean, ci = _mean_ci(np.stack([p["values"] for p in parts]))
-    overall_mean, overall_ci = _mean_ci(np.stack([p["overall"] for p in parts]))
-
-    def avg(key):
-        return np.mean(np.stack([p[key] for p in parts]), axis=0)
-
-    return RosterMeasure(
-        np.asarray(reps),
-        mean,
-        ci,
-        overall_mean,
-        overall_ci,
-        avg("arrivals"),
-        avg("new"),
-        avg("pile_ons"),
-        avg("escalations"),
-        float(avg("cost")[0]),
-    )
+    return measure_rostered(backend, rostered, edges, targets, replications, base_seed, reps)
 
 
 def plan_roster(

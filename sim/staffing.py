@@ -539,6 +539,14 @@ def _simulate(
     template,
 ) -> RosterMeasure:
     rostered = with_roster(scenario, edges, reps, team_channels(scenario, targets), template)
+    return measure_rostered(backend, rostered, edges, targets, replications, base_seed, reps)
+
+
+def measure_rostered(
+    backend: Backend, rostered, edges, targets, replications, base_seed, reps
+) -> RosterMeasure:
+    """Run a scenario that already carries its roster with ``replications`` seeds; the targets
+    per interval and over the whole run (``reps``: the head count per interval, for the record)."""
     jobs = (
         (r, (rostered, derive_seed(base_seed, r), edges, tuple(targets)))
         for r in range(replications)
