@@ -554,7 +554,7 @@ def roster_scenario(
     template: str | None = None,
 ) -> StormScenario:
     """``scenario`` with the roster's shifts as the team on ``channels`` (see the docstring)."""
-    from .staffing import roster_template
+    from .staffing import other_shifts, roster_template
 
     base = roster_template(scenario, channels, template)
     clock = ScenarioClock(scenario.info.start, scenario.info.timezone, float(roster.edges[-1]))
@@ -583,14 +583,7 @@ def roster_scenario(
                     **doc,
                 }
             )
-    for s in scenario.shifts:
-        kept = s.model_dump(mode="python", exclude_none=True)
-        if s.tier == 1:
-            rest = [c for c in (s.skills or scenario.channels) if c not in channels]
-            if not rest:
-                continue
-            kept["skills"] = rest
-        shifts.append(kept)
+    shifts.extend(other_shifts(scenario, channels))
     if not shifts:
         shifts.append({"name": "roster_none", "reps": 0, "start": "00:00", "end": "24:00", **doc})
     try:

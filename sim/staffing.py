@@ -272,14 +272,7 @@ def roster_shifts(
                 **template_doc,
             }
         )
-    for s in scenario.shifts:
-        doc = s.model_dump(mode="python", exclude_none=True)
-        if s.tier == 1:
-            rest = [c for c in (s.skills or scenario.channels) if c not in channels]
-            if not rest:
-                continue
-            doc["skills"] = rest
-        shifts.append(doc)
+    shifts.extend(other_shifts(scenario, channels))
     if not shifts:  # a roster of nobody still needs one (empty) shift table
         shifts.append(
             {"name": "roster_none", "reps": 0, "start": "00:00", "end": "24:00", **template_doc}
@@ -312,6 +305,21 @@ def _daily_windows(clock: ScenarioClock, a: float, b: float) -> list[tuple[str, 
     if whole_days:
         out.append(("00:00", "24:00", tuple(whole_days)))
     return out
+
+
+def other_shifts(scenario: StormScenario, channels) -> list[dict]:
+    """The scenario's own shifts that a roster for ``channels`` keeps: tier-1 shifts lose those
+    channels (the roster covers them) and go if nothing is left; tier-2 shifts stay as they are."""
+    kept = []
+    for s in scenario.shifts:
+        doc = s.model_dump(mode="python", exclude_none=True)
+        if s.tier == 1:
+            rest = [c for c in (s.skills or scenario.channels) if c not in channels]
+            if not rest:
+                continue
+            doc["skills"] = rest
+        kept.append(doc)
+    return kept
 
 
 def with_roster(
