@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import math
 
+from .vocab import Topic
+
 # --- What customers do when ignored (gave up waiting) -------------------------------------
 # Maritz/Evolve24 2011: of customers whose complaint was ignored, 29% tell friends, 26% escalate
 # on another channel, 24% buy less, 15% shame the brand publicly (multiple answers allowed).
@@ -120,7 +122,9 @@ BOT_SCORE_SD = 12.0
 BOT_APOLOGY_AT_ZERO_QUALITY = 0.05
 BOT_APOLOGY_PER_QUALITY = 0.25  # quality 0.6 → 20% apologise
 BOT_CANNED_AT_ZERO_QUALITY = 0.6  # low-quality reps paste macros
-TOPICS_NEEDING_PRIVATE_DETAILS = frozenset({"billing", "account_access", "refund"})
+# Topics whose fixes need account or order details: in public they belong in a DM (the domain
+# articles' "take personal matters to DM"; model assumption on which topics are personal).
+TOPICS_NEEDING_PRIVATE_DETAILS = frozenset({Topic.BILLING, Topic.ACCOUNT_ACCESS, Topic.REFUND})
 BOT_REMEDY_SEVERITY = 0.5  # empowered reps offer a remedy for complaints at least this severe
 ESCALATED_HANDLE_FACTOR = 1.5  # tier 2 takes longer per complaint
 

@@ -62,6 +62,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .vocab import PUBLIC_BY_DEFAULT, Topic
+
 # --- Limits --------------------------------------------------------------------------------
 SHARE_TOLERANCE = 1e-6  # shares must sum to 1 within this
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")  # channel ids and shift names
@@ -80,20 +82,16 @@ MAX_RATE_PER_HOUR = 10_000_000.0
 MAX_MULTIPLIER = 10_000.0
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 
-# Channels that are public by default (anyone can see the complaint and pile on).
-PUBLIC_BY_DEFAULT: Final = frozenset(
-    {"twitter", "x", "facebook", "instagram", "reviews", "tiktok", "youtube", "forum"}
-)
 WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DURATION_KINDS: Final = ("exponential", "lognormal", "fixed")
 # Topic mix of ordinary complaints (model assumption; the lead calibrates it per scenario).
 DEFAULT_TOPICS: Final = {
-    "billing": 0.2,
-    "delivery": 0.25,
-    "product_quality": 0.2,
-    "account_access": 0.15,
-    "service": 0.1,
-    "refund": 0.1,
+    Topic.BILLING.value: 0.2,
+    Topic.DELIVERY.value: 0.25,
+    Topic.PRODUCT_QUALITY.value: 0.2,
+    Topic.ACCOUNT_ACCESS.value: 0.15,
+    Topic.SERVICE.value: 0.1,
+    Topic.REFUND.value: 0.1,
 }
 DEFAULT_START: Final = datetime(2026, 3, 2, 8, 0)  # a Monday morning
 
@@ -609,7 +607,7 @@ class Incident(_Strict):
         description="Arrival rate during the incident = baseline × multiplier (required; < 1 "
         "damps the baseline).",
     )
-    topic: Name = Field("outage", description="Topic of the extra complaints.")
+    topic: Name = Field(Topic.OUTAGE.value, description="Topic of the extra complaints.")
     severity: float = Field(0.7, ge=0, le=1, description="Severity (0–1) of the extra complaints.")
     channels: dict[str, NonNegative] | None = Field(
         None,

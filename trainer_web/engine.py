@@ -42,6 +42,7 @@ from sim.scoring.phrases import (
     topic_guide,
 )
 from sim.text import REACTIONS, complaint_text, mood, persona, reaction_text
+from sim.vocab import ReplyAction
 
 from .extensions import db
 from .models import (
@@ -70,7 +71,7 @@ SURGE_LEVELS = ((3.0, "surging"), (1.5, "elevated"), (0.0, "normal"))  # × the 
 URGENT_NOW_MIN = 5.0  # a complaint that breaches its SLA or loses its customer within this
 URGENT_SOON_MIN = 15.0
 SAMPLE_EVERY_MIN = 5.0  # storm size sampled on a fixed grid, so replays sample it identically
-ACTIONS = ("reply_public", "move_to_dm", "escalate", "offer_remedy")
+ACTIONS = tuple(ReplyAction)  # the rep's actions: sim.vocab.ReplyAction, in its order
 
 
 class Rejected(Exception):
