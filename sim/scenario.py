@@ -62,6 +62,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from . import calibration as cal
 from .vocab import PUBLIC_BY_DEFAULT, Topic
 
 # --- Limits --------------------------------------------------------------------------------
@@ -466,10 +467,12 @@ class Population(_Strict):
 
     size: int = Field(100_000, ge=1, le=MAX_POPULATION, description="Number of customers.")
     followers_median: float = Field(
-        61.0, gt=0, description="Median followers of a customer (Twitter studies: ≈ 61, DESIGN §6)."
+        cal.FOLLOWERS_MEDIAN,
+        gt=0,
+        description="Median followers of a customer (Twitter studies: ≈ 61, DESIGN §6).",
     )
     followers_exponent: float = Field(
-        2.0,
+        cal.FOLLOWERS_EXPONENT,
         ge=1.01,
         le=5.0,
         description="Density exponent of the followers power law (≈ 2, DESIGN §6); must be > 1 — "
@@ -641,10 +644,10 @@ class Contagion(_Strict):
         "ordinary; ≥ 1 is a storm only the response stops).",
     )
     kernel_flat_min: float = Field(
-        5.0, gt=0, description="Flat start of the kernel, minutes (≈ 5)."
+        cal.KERNEL_FLAT_MIN, gt=0, description="Flat start of the kernel, minutes (≈ 5)."
     )
     kernel_theta: float = Field(
-        0.23, gt=0, description="Power-law exponent θ of the kernel (≈ 0.23)."
+        cal.KERNEL_THETA, gt=0, description="Power-law exponent θ of the kernel (≈ 0.23)."
     )
     horizon_hours: float = Field(
         24.0, gt=0, description="A post draws no pile-ons after this, hours."
