@@ -40,7 +40,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal, Union, get_args, get_origin
@@ -1067,6 +1067,33 @@ class StormScenario(_Strict):
         return _validate_document(
             doc, "override", self._base_dir, scenario_id=self._id, source=self._source
         )
+
+    def window(self, start_min: float, duration_min: float) -> StormScenario:
+        """The part of this storm from ``start_min`` on, ``duration_min`` long, as a scenario.
+
+        The window starts later on the clock (so shifts and profiles follow the time of day);
+        its incidents move earlier by the same amount, an incident already under way at the
+        start is cut to what is left of it and one over before the window opens is switched off
+        (multiplier 0). The window has no warm-up: it counts from its own minute 0. This is
+        what a trainee plays in the trainer (``trainer_web.engine.exercise_scenario``).
+        """
+        offset_h = start_min / 60.0
+        overrides: dict[str, Any] = {
+            "scenario.duration_hours": duration_min / 60.0,
+            "scenario.warmup_hours": 0,
+            "scenario.start": self.info.start + timedelta(minutes=start_min),
+        }
+        for i, incident in enumerate(self.incidents):
+            begins = incident.start_hour - offset_h
+            ends = begins + incident.duration_hours
+            if ends <= 0:  # over before the window opens
+                overrides[f"incidents[{i}].multiplier"] = 0.0
+            elif begins < 0:
+                overrides[f"incidents[{i}].start_hour"] = 0.0
+                overrides[f"incidents[{i}].duration_hours"] = ends
+            else:
+                overrides[f"incidents[{i}].start_hour"] = begins
+        return self.with_overrides(overrides)
 
 
 def _plain(value: Any) -> Any:
