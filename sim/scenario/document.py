@@ -148,18 +148,18 @@ def _validate_document(
     if "crisis_pull_from" not in policy.model_fields_set:
         pulled = tuple(c for c in policy.crisis_pull_from if c in channels)
         policy = policy.model_copy(update={"crisis_pull_from": pulled})
-    scenario = StormScenario.model_validate(
-        {
-            "scenario": info,
-            "population": population,
-            "arrivals": arrivals,
-            "incidents": tuple(incident for _, incident in incidents),
-            "contagion": contagion,
-            "channels": channels,
-            "behaviour": behaviour,
-            "shifts": tuple(shift for _, shift in shifts),
-            "policy": policy,
-        }
+    # Every table is validated already: put them together without a second validation (so the
+    # whole scenario's schema is never built unless someone validates a StormScenario directly).
+    scenario = StormScenario.model_construct(
+        info=info,
+        population=population,
+        arrivals=arrivals,
+        incidents=tuple(incident for _, incident in incidents),
+        contagion=contagion,
+        channels=channels,
+        behaviour=behaviour,
+        shifts=tuple(shift for _, shift in shifts),
+        policy=policy,
     )
     scenario._id = scenario_id
     scenario._source = source

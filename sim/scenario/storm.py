@@ -10,7 +10,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, PrivateAttr
+from pydantic import (
+    ConfigDict,
+    Field,
+    PrivateAttr,
+)
 
 from .fields import _Strict
 from .paths import _apply_override, parse_path, render_path
@@ -26,6 +30,9 @@ class StormScenario(_Strict):
     ``id`` is the file stem (``product_recall``), ``source`` the path as given and ``sha256`` a
     fingerprint of the validated content (same content → same hash, in any process).
     """
+
+    # Built on first use: loading a file puts validated tables together (model_construct).
+    model_config = ConfigDict(defer_build=True)
 
     info: ScenarioInfo = Field(alias="scenario", description="The [scenario] table.")
     population: Population = Field(
