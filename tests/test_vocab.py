@@ -120,3 +120,10 @@ def test_vocab_imports_only_the_standard_library():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     loaded = set(r.stdout.split())
     assert not loaded & {"pydantic", "numpy", "pandas", "mesa", "sim.scenario", "sim.scoring"}
+
+
+def test_the_scenario_reference_names_every_public_default():
+    from sim.scenario import Channel
+
+    description = Channel.model_fields["public"].description
+    assert all(name in description.replace(",", " ").split() for name in PUBLIC_BY_DEFAULT)
