@@ -77,6 +77,10 @@ def test_topics_are_defined_once():
     assert Incident.model_fields["topic"].default in topics
     assert topics >= cal.TOPICS_NEEDING_PRIVATE_DETAILS
     assert topics >= vocab.SAFETY_TOPICS and phrases.SAFETY_TOPICS is vocab.SAFETY_TOPICS
+    from sim.scoring import feedback
+
+    for language, table in feedback._LOCAL_TOPICS.items():  # the Spanish and French guides
+        assert set(table) == topics, language
     # Defaults stay plain strings, so the scenario's dump and hash do not change.
     assert all(type(t) is str for t in DEFAULT_TOPICS)
 
