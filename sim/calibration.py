@@ -13,6 +13,7 @@ Sources (see ../shared/DESIGN.md §6):
   online firestorms in brand communities", Journal of Marketing 83(3).
 - Zhao, Erdogdu, He, Rajaraman & Leskovec (2015), "SEISMIC: A self-exciting point process model
   for predicting tweet popularity", KDD.
+- Twitter follower studies (DESIGN §6 "followers"): follower counts follow a power law.
 - Einwiller & Steilen (2015), "Handling complaints on social network sites", Public Relations
   Review 41(2).
 """
@@ -20,6 +21,8 @@ Sources (see ../shared/DESIGN.md §6):
 from __future__ import annotations
 
 import math
+
+from .vocab import Topic
 
 # --- What customers do when ignored (gave up waiting) -------------------------------------
 # Maritz/Evolve24 2011: of customers whose complaint was ignored, 29% tell friends, 26% escalate
@@ -120,9 +123,24 @@ BOT_SCORE_SD = 12.0
 BOT_APOLOGY_AT_ZERO_QUALITY = 0.05
 BOT_APOLOGY_PER_QUALITY = 0.25  # quality 0.6 → 20% apologise
 BOT_CANNED_AT_ZERO_QUALITY = 0.6  # low-quality reps paste macros
-TOPICS_NEEDING_PRIVATE_DETAILS = frozenset({"billing", "account_access", "refund"})
+# Topics whose fixes need account or order details: in public they belong in a DM (the domain
+# articles' "take personal matters to DM"; model assumption on which topics are personal).
+TOPICS_NEEDING_PRIVATE_DETAILS = frozenset({Topic.BILLING, Topic.ACCOUNT_ACCESS, Topic.REFUND})
 BOT_REMEDY_SEVERITY = 0.5  # empowered reps offer a remedy for complaints at least this severe
 ESCALATED_HANDLE_FACTOR = 1.5  # tier 2 takes longer per complaint
+
+# --- Who complains: the followers of a customer (scenario defaults) ---------------------
+# Twitter studies (DESIGN §6): follower counts follow a power law with density exponent ≈ 2 and
+# a median active account of ≈ 61 followers. Defaults of [population] followers_median and
+# followers_exponent; sim.population.draw_followers draws from them.
+FOLLOWERS_MEDIAN = 61.0
+FOLLOWERS_EXPONENT = 2.0
+
+# --- How pile-ons follow a public post (scenario defaults) -------------------------------
+# SEISMIC (Zhao et al. 2015): the reaction kernel of a post is flat for ≈ 5 minutes, then decays
+# as s^−(1+θ) with θ ≈ 0.23. Defaults of [contagion] kernel_flat_min and kernel_theta.
+KERNEL_FLAT_MIN = 5.0
+KERNEL_THETA = 0.23
 
 # --- Anger ------------------------------------------------------------------------------
 # Anger is 0..1. A complaint's initial anger = severity-driven base + customer temperament.
