@@ -117,7 +117,7 @@ class ReportFiles:
 
 
 def library_scenario(library: Path, name: str) -> StormScenario:
-    """Scenario ``name`` of the library folder ``library`` (``sim.cli.LIBRARY`` by default)."""
+    """Scenario ``name`` of the library folder ``library`` (``sim.library.LIBRARY`` by default)."""
     return load_scenario(Path(library) / f"{name}.toml")
 
 
