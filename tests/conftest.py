@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from sim.library import library_dir
+
 ROOT = Path(__file__).resolve().parent.parent
-LIBRARY = ROOT / "scenarios"
+LIBRARY = library_dir()  # the one rule (sim.library): ROOT / "scenarios" in a checkout
 
 
 def queue_document(
