@@ -66,9 +66,11 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from .special import betainc_int, digamma
+
 # No scipy.special (~0.35 s to import): the three special functions Erlang A needs (log Γ
-# differences, ψ differences, the incomplete beta at integer first argument) are computed below,
-# so `stormdesk erlang` starts light with or without --patience-min.
+# differences, ψ differences, the incomplete beta at integer first argument) are computed here
+# (math.lgamma) and in sim.special, so `stormdesk erlang` starts light with --patience-min too.
 
 MIN_PER_HOUR = 60.0
 
@@ -278,64 +280,6 @@ def erlang_c_metrics(
     )
 
 
-# --- Special functions for Erlang A -------------------------------------------------------------
-# The series below agree with scipy.special (gammaln, digamma, betainc) to ~1e-15 on every input
-# Erlang A passes them (tests/test_erlang.py::test_special_functions_match_scipy).
-NB_TAIL = 1e-22  # the incomplete beta's negative-binomial sum stops when the rest is below this
-NB_MAX_TERMS = 2_000_000  # beyond this many terms (q ≈ 1: SLA ≫ patience) scipy is used instead
-
-
-def _digamma(z: float) -> float:
-    """ψ(z) for z > 0: the recurrence ψ(z) = ψ(z+1) − 1/z up to z ≥ 10, then the asymptotic
-    series in 1/z² (Abramowitz & Stegun 6.3.18), whose first omitted term is below 1e-17."""
-    shift = 0.0
-    while z < 10.0:
-        shift -= 1.0 / z
-        z += 1.0
-    u = 1.0 / (z * z)
-    series = u * (1 / 12 - u * (1 / 120 - u * (1 / 252 - u * (1 / 240 - u * (1 / 132 - u * (
-        691 / 32760 - u / 12))))))  # fmt: skip
-    return shift + math.log(z) - 0.5 / z - series
-
-
-def _betainc_int(n: np.ndarray, b: float, q: float) -> np.ndarray:
-    """The regularized incomplete beta I_q(n, b) for consecutive integers ``n`` ≥ 1, b > 0 and
-    0 ≤ q < 1: for integer n it is the upper tail of a negative binomial law,
-    I_q(n, b) = Σ_{k≥n} Γ(b+k)/(Γ(b) k!) q^k (1−q)^b, summed from the smallest term up (only
-    positive terms, so no cancellation) until the rest is below ``NB_TAIL``; when every n lies
-    below the law's mode, it is 1 − Σ_{k<n} (a small head, summed the same way)."""
-    if q == 0.0:
-        return np.zeros(len(n))
-    if q == 1.0:  # an SLA no wait reaches: every served customer is on time
-        return np.ones(len(n))
-    n0, n1 = int(n[0]), int(n[-1])
-    log_q, log_p = np.log(np.longdouble(q)), np.log1p(-np.longdouble(q))
-
-    def log_terms(last: int) -> np.ndarray:  # log t_k, k = 0..last, from t_0 = (1−q)^b
-        # In extended precision where the platform has it (x86: 64-bit mantissa): the running
-        # sum of thousands of log ratios then loses nothing at double precision.
-        k = np.arange(1, last + 1, dtype=np.longdouble)
-        steps = log_q + np.log1p((np.longdouble(b) - 1) / k)  # log(q (b+k−1)/k)
-        return b * log_p + np.concatenate(([np.longdouble(0)], np.cumsum(steps)))
-
-    if n1 <= (b - 1.0) * q / (1.0 - q):  # every n below the law's mode: 1 − (a small head)
-        head = np.cumsum(np.exp(log_terms(n1 - 1)))  # head[i] = Σ_{k ≤ i} t_k
-        return (1 - head[n.astype(int) - 1]).astype(float)
-    last = n1 + 50
-    while True:
-        if last > NB_MAX_TERMS:
-            from scipy.special import betainc  # an extreme SLA/patience ratio: rare, exact
-
-            return betainc(n.astype(float), b, q)
-        log_t = log_terms(last)
-        ratio = q * (b + last) / (last + 1.0)  # t_{last+1}/t_last; later ratios are smaller
-        if ratio < 1.0 and float(log_t[-1]) + math.log(ratio / (1.0 - ratio)) < math.log(NB_TAIL):
-            break
-        last = n1 + 2 * (last - n1) + 50
-    tail = np.cumsum(np.exp(log_t[n0:])[::-1])[::-1]  # tail[i] = Σ_{k ≥ n0+i} t_k
-    return tail[n.astype(int) - n0].astype(float)
-
-
 # --- Erlang A -------------------------------------------------------------------------------
 
 
@@ -450,13 +394,13 @@ def erlang_a_metrics(
     served_given = x / (x + j + 1)  # P(served | j ahead)
     abandon_given = (j + 1) / (x + j + 1)  # P(gives up | j ahead)
     sla_quantile = -math.expm1(-sla / patience)  # 1 − e^{−θt}
-    on_time_given = served_given * _betainc_int(j + 1, x + 1, sla_quantile)
+    on_time_given = served_given * betainc_int(j + 1, x + 1, sla_quantile)
 
     abandon = float(np.sum(p_queue * abandon_given))
     p_served = p_no_wait + float(np.sum(p_queue * served_given))
     service_level = p_no_wait + float(np.sum(p_queue * on_time_given))
     # Σ_{k=1..j+1} 1/(x+k) = ψ(x+j+2) − ψ(x+1), summed directly for accuracy at large x
-    head = 0.0 if j[0] == 0 else _digamma(x + j[0] + 1) - _digamma(x + 1)
+    head = 0.0 if j[0] == 0 else digamma(x + j[0] + 1) - digamma(x + 1)
     stage_sum = head + np.cumsum(1.0 / (x + j + 1))
     answered_wait = float(np.sum(p_queue * served_given * stage_sum)) * patience
     return QueueMetrics(
