@@ -148,3 +148,20 @@ ANGER_BASE = 0.3
 ANGER_PER_SEVERITY = 0.4
 ANGER_REFERENCE = 0.5  # the anger at which the anger factor of the branching ratio is 1
 PILE_ON_ANGER_SD = 0.1
+
+# --- Published figures the validation report checks the model against ------------------------
+# A.T. Kearney 2011: of complaints on the top 50 brands' Twitter accounts, 71% were never
+# answered; the 29% that were answered were answered the same day.
+KEARNEY_NEVER_ANSWERED = 0.71
+KEARNEY_ANSWERED_SAME_DAY = 0.29
+# Maritz/Evolve24 2011: ignored customers who act (tell friends, switch channel, shame the brand,
+# buy less); about 60% of them do one or more.
+IGNORED_WHO_ACT = 0.60
+# Maritz 2011: ordinary brands answered 10–30% of complaints on Twitter.
+MARITZ_REPLY_CHANCE = (0.1, 0.3)
+# Twitter/AMS 2016: willingness to pay relative to a reply within 6 min.
+WTP_RELATIVE = {
+    "within 6 min": 1.0,
+    "any reply (average)": WTP_ANY / WTP_FAST,
+    "after 60 min": WTP_SLOW / WTP_FAST,
+}

@@ -32,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 
 import sim
 from sim.arrivals import baseline_rate_edges
+from sim.library import LIBRARY
 from sim.model import ActionError, InboxItem, StormModel, TraineeSeat
 from sim.scoring import ReplyFeatures, score_reply
 from sim.scoring.phrases import (
@@ -58,7 +59,7 @@ from .models import (
     utcnow,
 )
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIO_DIR = LIBRARY
 ACK_EVERY_S = 2.0  # how often a poll stores the acknowledged simulation time
 STALE_AFTER_S = 30.0  # a running exercise unpolled this long is paused at its acked time
 MAX_REPLY_CHARS = 5_000  # longer than any channel allows; a 10 MB paste is refused outright
