@@ -66,6 +66,16 @@
     $("replies").textContent = v.team_replies;
     $("mean").textContent = v.mean_score === null ? "–" : v.mean_score;
     $("state").textContent = v.state;
+    if ($("pause")) { $("pause").hidden = v.state !== "running"; $("resume").hidden = v.state !== "paused"; }
+    // The newest inject or decision stays in view at the top (the feed is far down on a phone).
+    const newest = v.feed.length ? v.feed[v.feed.length - 1] : null;
+    const latest = $("latest");
+    if (newest && newest.kind !== "resume" && v.now_min - newest.min <= 10) {
+      latest.textContent = "Latest (" + newest.at + "): " + newest.text + " — " + newest.by;
+      latest.hidden = false;
+    } else {
+      latest.hidden = true;
+    }
     if (v.state === "finished") {
       banner("");
       $("state").innerHTML = "";

@@ -171,7 +171,13 @@ def build(team: TeamExercise) -> dict:
     )
     rows = comparison.compare(you, bots)
     for r in rows:  # the comparison speaks to one trainee; here it is the team's seat
-        r["text"] = r["text"].replace("You lost", "The team lost").replace("your seat", "the seat")
+        r["text"] = (
+            r["text"]
+            .replace("You lost", "The team lost")
+            .replace("Your seat", "The team's seat")
+            .replace("your seat", "the team's seat")
+            .replace("your channels", "the team's channels")
+        )
     return {
         "versus": rows,
         "headline": comparison.headline(rows)
