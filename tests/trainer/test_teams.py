@@ -229,6 +229,7 @@ def test_team_access_never_crosses_teams_or_cohorts(app, world, squad):
         {"kind": "claim", "complaint_id": "x"},
         {"kind": "nope"},
         {"kind": "claim", "complaint_id": 2**40},
+        {"kind": "note", "complaint_id": 1, "text": "a\x00inbox\x00"},
     ):
         r = squad["lead"].post_json(f"/teams/{tid}/do", body)
         assert 400 <= r.status_code < 500 and r.get_json()["error"]

@@ -17,6 +17,7 @@ members' requests arrived in.
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -145,6 +146,8 @@ class TeamLive(LiveExercise):
     last_min: float = 0.0
     # complaint → member id of each reply, in order (the thread shows who answered)
     replied_by: dict[int, list[int]] = field(default_factory=dict)
+    views: tuple | None = None  # ((events, minute), the queue as the desk shows it)
+    item_views: dict = field(default_factory=dict)  # complaint → (key, its view, replies)
 
 
 def seat_of(team: TeamExercise) -> TraineeSeat:
@@ -295,14 +298,15 @@ def _waiting(entry: TeamLive, cid: int):
     return item
 
 
-def _may_see(member: TeamMember | None, entry: TeamLive, item) -> bool:
+def _shown_to(member: TeamMember | None, holder: int | None, channel: str) -> bool:
     """A rep sees their own complaints and unassigned ones on their channels; a lead all."""
-    if member is None or member.role == TeamRole.LEAD:
+    if member is None or member.role == TeamRole.LEAD or holder == member.id:
         return True
-    holder = entry.claims.get(item.id)
-    if holder == member.id:
-        return True
-    return holder is None and (not member.channels or item.channel in member.channels)
+    return holder is None and (not member.channels or channel in member.channels)
+
+
+def _may_see(member: TeamMember | None, entry: TeamLive, item) -> bool:
+    return _shown_to(member, entry.claims.get(item.id), item.channel)
 
 
 def record(
@@ -315,6 +319,8 @@ def record(
 ) -> dict:
     """Do one thing in the team exercise now and append it to the log (see module doc)."""
     payload = payload or {}
+    if any(isinstance(v, str) and "\x00" in v for v in payload.values()):
+        raise Rejected(400, "a NUL character cannot be sent (it is no text)")
     if kind not in ALL_KINDS:
         raise Rejected(400, f"unknown team action {kind!r}")
     lead_only = kind in storm.LEAD_KINDS or kind == "assign"
@@ -492,41 +498,99 @@ def _inject_text(team: TeamExercise, entry: TeamLive, kind: str, payload: dict) 
 
 
 # --- What each member sees -------------------------------------------------------------------
+INBOX_SLOT = "\u0000inbox\u0000"  # where the pre-serialised items go (no text contains NUL)
+VIEW_EVERY_S = 1.0  # a running team's view is built at most once per real second
+
+
+def _view_minute(team: TeamExercise, t: float) -> float:
+    """The minute a running team's members are shown: ``t`` on a one-real-second grid, so the
+    members polling in the same second share one build of the queue (paused: ``t`` itself)."""
+    q = team.speed * VIEW_EVERY_S / 60.0
+    if team.state != ExerciseState.RUNNING or q <= 0:
+        return t
+    return max(0.0, (t // q) * q)
+
+
+def _item_static_key(item) -> tuple:
+    return (item.id, len(item.thread), item.pile_ons, item.in_dm, item.public, item.anger)
+
+
+def _queue_views(team: TeamExercise, entry: TeamLive) -> list[tuple]:
+    """Every waiting complaint as the desk shows it, with its holder and notes, each already in
+    JSON: built once per model state (events and minute) and shared by every member's poll.
+
+    A complaint's thread and texts change only when its thread does, so they are kept from one
+    build to the next; only its clocks (waited, SLA, patience, urgency) are computed afresh.
+    """
+    key = (entry.n_actions, entry.model.now)
+    if entry.views is not None and entry.views[0] == key:
+        return entry.views[1]
+    names = {m.id: m.name for m in team.members}
+    kept = entry.item_views
+    fresh: dict[int, tuple] = {}
+    items = []
+    for item in entry.model.inbox():
+        skey = _item_static_key(item)
+        old = kept.get(item.id)
+        if old is not None and old[0] == skey and old[2] == len(entry.replies.get(item.id, ())):
+            v = dict(old[1])
+            v.update(
+                urgency=engine.urgency(item),
+                waited_min=round(item.waited_min, 1),
+                sla_left_min=None if item.sla_left_min is None else round(item.sla_left_min, 1),
+                patience_left_min=None
+                if item.patience_left_min is None
+                else round(item.patience_left_min, 1),
+            )
+        else:
+            v = engine.inbox_item_view(team, item, entry.replies.get(item.id, []), None)
+        fresh[item.id] = (skey, v, len(entry.replies.get(item.id, ())))
+        holder = entry.claims.get(item.id)
+        shown = {
+            **v,
+            "holder": holder,
+            "holder_name": names.get(holder),
+            "notes": [
+                {**n, "by": names.get(n["member"], "?")} for n in entry.notes.get(item.id, [])
+            ],
+        }
+        body = json.dumps(shown, separators=(",", ":"))
+        items.append((item.channel, item.id, holder, body[:-1]))  # without the closing brace
+    entry.item_views = fresh
+    entry.views = (key, items)
+    return items
+
+
 def view(team: TeamExercise, member: TeamMember | None, *, ack: bool = True) -> dict:
     """The live page's poll: clock, storm, the feed, the team, and this member's inbox."""
+    return json.loads(view_json(team, member, ack=ack))
+
+
+def view_json(team: TeamExercise, member: TeamMember | None, *, ack: bool = True) -> str:
+    """:func:`view` as JSON text, assembled from the queue's shared, pre-serialised items."""
     if engine.settle_clock(team):
         db.session.commit()
     wall = utcnow()
-    t = engine.sim_now(team, wall)
+    t = _view_minute(team, engine.sim_now(team, wall))
     names = {m.id: m.name for m in team.members}
     with cache().lock(team.id):
-        entry = live(team, t)
-        m = entry.model
-        status = m.status()
-        inbox = []
-        for item in m.inbox():
-            if not _may_see(member, entry, item):
-                continue
-            v = engine.inbox_item_view(team, item, entry.replies.get(item.id, []), None)
-            holder = entry.claims.get(item.id)
-            v["holder"] = holder
-            v["holder_name"] = names.get(holder)
-            v["mine"] = member is not None and holder == member.id
-            v["notes"] = [
-                {**n, "by": names.get(n["member"], "?")} for n in entry.notes.get(item.id, [])
-            ]
-            inbox.append(v)
-        feed = [
-            {
-                **f,
-                "by": names.get(f["member"], "Instructor"),
-                "at": engine.clock_label(team, f["min"]),
-            }
-            for f in entry.feed
-        ]
-        scores = list(entry.scores)
+        entry = cache().get(team.id)
+        if entry is None or entry.n_actions != team.n_events or entry.model.now < t - 1e-9:
+            entry = live(team, t)
+        t = entry.model.now  # a reply may have moved it a moment past the grid: never back
+        status = entry.model.status()
+        queue = _queue_views(team, entry)
+        feed = list(entry.feed)
+        n_scores = len(entry.scores)
+        mean_score = round(sum(entry.scores) / n_scores, 1) if n_scores else None
         holding, staff = entry.holding, entry.staff_requested
-        mine = sum(1 for by in entry.replied_by.values() for x in by if member and x == member.id)
+        n_mine = sum(1 for by in entry.replied_by.values() for x in by if member and x == member.id)
+    inbox = []
+    for channel, _cid, holder, body in queue:
+        if not _shown_to(member, holder, channel):
+            continue
+        mine = member is not None and holder == member.id
+        inbox.append(body + (',"mine":true}' if mine else ',"mine":false}'))
     result = {
         "team": team.id,
         "state": str(team.state),
@@ -543,16 +607,25 @@ def view(team: TeamExercise, member: TeamMember | None, *, ack: bool = True) -> 
         },
         "me": None
         if member is None
-        else {"member": member.id, "role": member.role, "name": member.name, "replies": mine},
-        "team_replies": len(scores),
-        "mean_score": round(sum(scores) / len(scores), 1) if scores else None,
+        else {"member": member.id, "role": member.role, "name": member.name, "replies": n_mine},
+        "team_replies": n_scores,
+        "mean_score": mean_score,
         "members": [
             {"id": mm.id, "name": mm.name, "role": mm.role, "channels": mm.channels}
             for mm in team.members
         ],
-        "feed": feed,
-        "inbox": inbox,
+        "feed": [
+            {
+                **f,
+                "by": names.get(f["member"], "Instructor"),
+                "at": engine.clock_label(team, f["min"]),
+            }
+            for f in feed
+        ],
+        "inbox": INBOX_SLOT,
     }
+    head, _, tail = json.dumps(result, separators=(",", ":")).rpartition(json.dumps(INBOX_SLOT))
+    text = head + "[" + ",".join(inbox) + "]" + tail  # the inbox is the last key
     if (
         ack
         and team.state == ExerciseState.RUNNING
@@ -561,7 +634,7 @@ def view(team: TeamExercise, member: TeamMember | None, *, ack: bool = True) -> 
         team.acked_sim_min = t
         team.acked_at = wall
         db.session.commit()
-    return result
+    return text
 
 
 def final_model(team: TeamExercise) -> TeamLive:

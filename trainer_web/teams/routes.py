@@ -8,6 +8,7 @@ import io
 
 from flask import Response, abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from .. import engine
 from ..access import cohort_for_instructor
@@ -25,7 +26,11 @@ ANY = (Role.TRAINEE, Role.INSTRUCTOR, Role.ADMIN)
 def team_for_viewer(team_id: int) -> tuple[TeamExercise, TeamMember | None]:
     """The team exercise and the signed-in member (None: its cohort's instructor or an admin);
     404 for anyone else, so that a member of one team never learns another exists."""
-    team = db.session.get(TeamExercise, team_id)
+    team = db.session.get(
+        TeamExercise,
+        team_id,
+        options=[selectinload(TeamExercise.members).selectinload(TeamMember.user)],
+    )
     if team is None:
         abort(404)
     if current_user.role == Role.TRAINEE:
@@ -207,7 +212,8 @@ def desk(team_id: int):
 def state(team_id: int):
     team, member = team_for_viewer(team_id)
     try:
-        return jsonify(teams.view(team, member, ack=member is not None))
+        text = teams.view_json(team, member, ack=member is not None)
+        return Response(text, mimetype="application/json")
     except engine.Unreplayable as e:
         return jsonify({"error": f"this team exercise is read-only: {e.reason}"}), 409
 
