@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 
+from axe_playwright_python.sync_playwright import Axe
+
 from .conftest import shot, sign_in
+from .test_pages import _serious
 
 PHONE = {"width": 390, "height": 844}
 
@@ -26,6 +29,10 @@ def desk_for(page_for, base: str, username: str, team_url: str):
 
 
 def both_sizes(page, name: str) -> None:
+    """Screenshots at a laptop's and a phone's size, no sideways scroll, and axe-core finds no
+    serious or critical accessibility problem."""
+    problems = _serious(Axe().run(page).response)
+    assert not problems, (name, problems)
     shot(page, f"team-{name}-desktop")
     page.set_viewport_size(PHONE)
     page.wait_for_timeout(300)

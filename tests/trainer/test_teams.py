@@ -279,3 +279,25 @@ def test_team_debrief_and_results_csv(app, squad):
     lines = csv.get_data(as_text=True).splitlines()
     assert lines[0].startswith("team,title,scenario")
     assert len(lines) == 2 and ",finished," in lines[1]
+
+
+def test_team_migration_downgrades_and_upgrades(app):
+    """Revision b8e31f6c2d47 adds the three team tables and removes them again (on SQLite with
+    foreign keys off during the migration, as env.py does; on PostgreSQL as it is)."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect
+
+    with app.app_context():
+        assert {"team_exercise", "team_member", "team_event"} <= set(
+            inspect(db.engine).get_table_names()
+        )
+        downgrade(revision="a4d7e2c9b815")
+        db.engine.dispose()
+        assert not {"team_exercise", "team_member", "team_event"} & set(
+            inspect(db.engine).get_table_names()
+        )
+        upgrade()
+        db.engine.dispose()
+        assert {"team_exercise", "team_member", "team_event"} <= set(
+            inspect(db.engine).get_table_names()
+        )
