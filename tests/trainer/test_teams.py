@@ -301,3 +301,30 @@ def test_team_migration_downgrades_and_upgrades(app):
         assert {"team_exercise", "team_member", "team_event"} <= set(
             inspect(db.engine).get_table_names()
         )
+
+
+def test_a_rep_sees_unassigned_complaints_on_their_channels_only(app, world, coach):
+    """Bob works twitter only: unassigned complaints elsewhere are not his, but one assigned to
+    him on any channel is; the holding statement damps the model's spread for everyone."""
+    from sim import calibration as cal
+    from trainer_web.teams import engine as teams
+
+    add_trainees(app, world["cohort"], ["dana"])
+    tid = make_team(coach, world["cohort"], "alice", "bob: twitter\ndana")
+    lead, bob = signed_in(app, "alice"), signed_in(app, "bob")
+    assert lead.post_json(f"/teams/{tid}/do", {"kind": "resume"}).status_code == 200
+    tjump(app, tid, 15)
+    queue = lead.get(f"/teams/{tid}/state.json").get_json()["inbox"]
+    assert {i["channel"] for i in queue} - {"twitter"}, "the storm must reach other channels"
+    shown = bob.get(f"/teams/{tid}/state.json").get_json()["inbox"]
+    assert shown and {i["channel"] for i in shown} == {"twitter"}
+    other = next(i for i in queue if i["channel"] != "twitter")
+    r = bob.post_json(f"/teams/{tid}/do", {"kind": "claim", "complaint_id": other["id"]})
+    assert r.status_code == 403 and "not on your channels" in r.get_json()["error"]
+    b = member_id(lead, tid, "bob")
+    lead.post_json(f"/teams/{tid}/do", {"kind": "assign", "complaint_id": other["id"], "member": b})
+    shown = bob.get(f"/teams/{tid}/state.json").get_json()["inbox"]
+    assert any(i["id"] == other["id"] and i["mine"] for i in shown)
+    assert lead.post_json(f"/teams/{tid}/do", {"kind": "holding_statement"}).status_code == 200
+    with app.app_context():
+        assert teams.cache().get(tid).model.spread_global == cal.HOLDING_STATEMENT_SPREAD
