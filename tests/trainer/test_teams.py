@@ -328,3 +328,18 @@ def test_a_rep_sees_unassigned_complaints_on_their_channels_only(app, world, coa
     assert lead.post_json(f"/teams/{tid}/do", {"kind": "holding_statement"}).status_code == 200
     with app.app_context():
         assert teams.cache().get(tid).model.spread_global == cal.HOLDING_STATEMENT_SPREAD
+
+
+def test_an_unreplayable_team_answers_409_not_500(app, squad):
+    from trainer_web.teams import engine as teams
+    from trainer_web.teams.models import TeamExercise
+
+    tid, lead = squad["id"], squad["lead"]
+    assert lead.post(f"/teams/{tid}/finish").status_code == 302
+    with app.app_context():
+        db.session.get(TeamExercise, tid).scenario_sha256 = None  # as an unpinned old record
+        db.session.commit()
+        teams.cache().drop(tid)
+    assert lead.get(f"/teams/{tid}/debrief").status_code == 409
+    r = lead.get(f"/teams/{tid}/state.json")
+    assert r.status_code == 409 and "read-only" in r.get_json()["error"]

@@ -255,4 +255,8 @@ def debrief_page(team_id: int):
     team, member = team_for_viewer(team_id)
     if team.state != ExerciseState.FINISHED:
         return render_template("teams/not_finished.html", team=team), 409
-    return render_template("teams/debrief.html", team=team, member=member, d=debrief.build(team))
+    try:
+        d = debrief.build(team)
+    except engine.Unreplayable as e:
+        abort(409, f"This team exercise cannot be replayed for its debrief: {e.reason}.")
+    return render_template("teams/debrief.html", team=team, member=member, d=d)
