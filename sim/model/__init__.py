@@ -32,6 +32,7 @@ from ..checks import scenario_warnings
 from ..ledger import Ledger
 from ..population import build_population
 from ..results import build_results
+from . import queue_path
 from .accounting import Accounting
 from .contagion import Contagion
 from .crisis import CrisisMode
@@ -158,6 +159,8 @@ class StormModel(mesa.Model):
         self.books = Accounting(self)
         self.datacollector = self.books.datacollector
         self.crisis_mode = CrisisMode(self)
+        # A pure queue runs on the fast path (complaints as columns, same draws and results).
+        self.path = queue_path.QueuePath(self) if queue_path.applies(self) else None
 
         self._dispatch = (
             self.feed.on_arrival,
@@ -188,6 +191,12 @@ class StormModel(mesa.Model):
     def _advance_time(self, until: float) -> None:
         """Process every event up to ``until`` (minutes) — Mesa's step/run_for/run_until use it."""
         until = min(float(until), self.duration)
+        if self.path is not None:
+            self.path.advance(until)
+            if not self.halted:
+                self.now = max(self.now, until)
+            self.time = self.now
+            return
         heap = self._heap
         pop = heapq.heappop
         dispatch = self._dispatch
@@ -312,16 +321,23 @@ class StormModel(mesa.Model):
 
     def queue_length(self) -> int:
         """Complaints waiting for a rep right now (all queues and the trainee inbox)."""
+        if self.path is not None:
+            return self.path.n_waiting
         waiting = ComplaintState.WAITING
         return sum(1 for c in self.desk.live.values() if c.state == waiting)
 
     def complaint_columns(self) -> dict[str, np.ndarray]:
         """Every complaint so far as columns (:data:`sim.ledger.COLUMNS`), sorted by id; those
         still open have ``closed`` = NaN."""
+        if self.path is not None:
+            return self.path.columns()
         return self.ledger.arrays(open_rows=self.desk.live.values())
 
     def work_in_hand(self):
         """``(rep, channel, started)`` of every complaint a rep is working on now."""
+        if self.path is not None:
+            yield from self.path.work_in_hand()
+            return
         for rep in self.reps:
             for c in rep.active:
                 yield rep, c.channel, c.started
