@@ -202,12 +202,14 @@ def _timeseries(model) -> pd.DataFrame:
 def _names(enum, codes: np.ndarray) -> pd.Categorical:
     """Lower-case enum names for integer codes, as a categorical column."""
     labels = [m.name.lower() for m in enum]
-    return pd.Categorical.from_codes(codes.astype(np.int64), categories=labels)
+    return pd.Categorical.from_codes(codes, categories=labels)
 
 
 def _complaints_frame(model, a, wait, counted, answered, gave_up) -> pd.DataFrame:
-    names = np.array([*model.channel_names, "?"])
-    topics = np.array([*model.topic_names, "?"])
+    # Object arrays of the (shared) name strings: a numpy unicode array would cost 4 bytes a
+    # character per row before pandas turns it into its string dtype.
+    names = np.array([*model.channel_names, "?"], dtype=object)
+    topics = np.array([*model.topic_names, "?"], dtype=object)
     return pd.DataFrame(
         {
             "id": a["cid"],
@@ -229,9 +231,7 @@ def _complaints_frame(model, a, wait, counted, answered, gave_up) -> pd.DataFram
             "state": _names(ComplaintState, a["state"]),
             "outcome": _names(Outcome, a["outcome"]),
             "score": a["score"],
-            "satisfied": pd.array(
-                np.where(a["satisfied"] < 0, None, a["satisfied"] == 1), dtype="boolean"
-            ),
+            "satisfied": pd.arrays.BooleanArray(a["satisfied"] == 1, a["satisfied"] < 0),
             "answered": answered,
             "gave_up": gave_up,
             "pile_ons": a["pile_ons"],

@@ -330,6 +330,7 @@ class ExoFeed:
             0.0,
             1.0,
         )
+        exo.u_patience = exo.u_handle = exo.z_anger = None  # spent: 24 MB per million arrivals
         self._block_start = 0
         self._rows: list[tuple] = []
         self._times: list[float] = []

@@ -57,11 +57,9 @@ def applies(model) -> bool:
     )
 
 
-def _doubles(values: np.ndarray) -> array:
-    """A compact Python-readable copy of a float column (8 bytes a row, floats on access)."""
-    out = array("d")
-    out.frombytes(np.ascontiguousarray(values, dtype=np.float64).tobytes())
-    return out
+def _items(values: np.ndarray) -> memoryview:
+    """Python-speed element access to a numpy column without a copy (floats and ints out)."""
+    return memoryview(np.ascontiguousarray(values))
 
 
 def _filled(code: str, value, n: int) -> array:
@@ -79,11 +77,11 @@ class QueuePath:
         self.n = n
         # Fixed at arrival: when, how long the work takes, how long the customer waits, what
         # the bot's reply and the customer's first reaction will draw.
-        self.created = _doubles(exo.time)
-        self.handle = _doubles(feed.handle)
-        self.patience = _doubles(feed.patience)
-        self.severity = _doubles(exo.severity)
-        self.topic = array("l", exo.topic.astype(np.int64).tobytes())
+        self.created = _items(exo.time)
+        self.handle = _items(feed.handle)
+        self.patience = _items(feed.patience)
+        self.severity = _items(exo.severity)
+        self.topic = _items(exo.topic)
         first = [np.empty(n) for _ in range(4)]
         for i in range(0, n, DRAW_BLOCK):  # the blocks the general path draws in
             k = min(DRAW_BLOCK, n - i)
@@ -91,13 +89,12 @@ class QueuePath:
                 first, exo_first_draw_arrays(model.key_base, i, k)[1:], strict=True
             ):
                 col[i : i + k] = values
-        self.z, self.u_apology, self.u_canned, self.u_outcome = map(_doubles, first)
+        self.z, self.u_apology, self.u_canned, self.u_outcome = map(_items, first)
         # Changed as the story goes on.
         self.state = bytearray(n)  # ComplaintState, WAITING = 0
         self.outcome = bytearray(n)  # Outcome, NONE = 0
         self.in_dm = bytearray(n)
         self.satisfied = _filled("b", -1, n)
-        self.started = _filled("d", math.nan, n)
         self.first_response = _filled("d", math.nan, n)
         self.wait_end = _filled("d", math.nan, n)
         self.closed = _filled("d", math.nan, n)
@@ -126,7 +123,7 @@ class QueuePath:
         severity, topic = self.severity, self.topic
         z, u_apology, u_canned, u_outcome = self.z, self.u_apology, self.u_canned, self.u_outcome
         state, outcome, in_dm, satisfied = self.state, self.outcome, self.in_dm, self.satisfied
-        started, first_response, wait_end = self.started, self.first_response, self.wait_end
+        first_response, wait_end = self.first_response, self.wait_end
         closed, score_of = self.closed, self.score
         anger = self.m.feed.anger
         queue = self.queue
@@ -160,7 +157,7 @@ class QueuePath:
                     if available:
                         rep = next(iter(available))
                         del available[rep]
-                        started[cid] = first_response[cid] = wait_end[cid] = t
+                        first_response[cid] = wait_end[cid] = t  # = start of work
                         state[cid] = _IN_SERVICE
                         hour.answered += 1
                         rep.load += 1.0
@@ -181,7 +178,7 @@ class QueuePath:
                     if rep.load < 1e-9:
                         rep.load = 0.0
                     rep.active.remove(cid)
-                    lo = started[cid]
+                    lo = first_response[cid]  # work started with the first answer
                     if lo < warmup:
                         lo = warmup
                     hi = t if t < duration else duration
@@ -238,7 +235,7 @@ class QueuePath:
             head += 1
             self.n_waiting -= 1
             now = m.now
-            self.started[cid] = self.first_response[cid] = self.wait_end[cid] = now
+            self.first_response[cid] = self.wait_end[cid] = now
             self.state[cid] = _IN_SERVICE
             m.books.hour.answered += 1
             rep.load += 1.0
@@ -257,7 +254,7 @@ class QueuePath:
         """(rep, channel, started) of every complaint a rep is working on now."""
         for rep in self.m.reps:
             for cid in rep.active:
-                yield rep, 0, self.started[cid]
+                yield rep, 0, self.first_response[cid]
 
     def columns(self) -> dict[str, np.ndarray]:
         """The complaints so far as the ledger's columns (:data:`sim.ledger.COLUMNS`), by id."""
@@ -273,11 +270,11 @@ class QueuePath:
         author = exo.author[:k]
         cols = {
             "cid": ids,
-            "parent": np.full(k, -1),
+            "parent": np.full(k, -1, dtype=np.int64),
             "root": ids,
-            "generation": np.zeros(k),
-            "origin": np.full(k, int(Origin.NEW)),
-            "channel": np.zeros(k),
+            "generation": np.zeros(k, dtype=np.int64),
+            "origin": np.full(k, int(Origin.NEW), dtype=np.int8),
+            "channel": np.zeros(k, dtype=np.int8),
             "public": np.full(k, self.public),
             "topic": exo.topic[:k],
             "author": author,
