@@ -37,13 +37,33 @@ from .accounting import Accounting
 from .contagion import Contagion
 from .crisis import CrisisMode
 from .desk import Desk, ExoFeed
-from .events import EV_HOUR
+from .events import (
+    EV_ARRIVAL,
+    EV_BREAK_OFF,
+    EV_BREAK_ON,
+    EV_CRISIS_CHECK,
+    EV_DONE,
+    EV_FOLLOW_UP,
+    EV_GIVE_UP,
+    EV_HOUR,
+    EV_PILE_ON,
+    EV_REPOST,
+    EV_SHIFT_OFF,
+    EV_SHIFT_ON,
+)
 from .routing import PRIORITY_PUBLIC, PRIORITY_REACH_TIER, Routing, priority_key, reach_tier
 from .seat import ActionError, ActionOutcome, InboxItem, Seat, TraineeSeat
 from .staff import Staff
 from .streams import (
     DRAW_BLOCK,
     STREAMS,
+    TAG_CONTAGION,
+    TAG_OUTCOMES,
+    TAG_PILE_ON,
+    TAG_REPOST,
+    TAG_ROUTING,
+    TAG_SEAT,
+    TAG_SERVICE,
     Draws,
     KeyedStream,
     child_key,
@@ -51,6 +71,7 @@ from .streams import (
     duration_from_uniform,
     exo_keys_and_first_draws,
     mix64,
+    mix64_array,
     normal_of,
 )
 
@@ -364,8 +385,27 @@ class StormModel(mesa.Model):
 
 __all__ = [
     "DRAW_BLOCK",
+    "EV_ARRIVAL",
+    "EV_BREAK_OFF",
+    "EV_BREAK_ON",
+    "EV_CRISIS_CHECK",
+    "EV_DONE",
+    "EV_FOLLOW_UP",
+    "EV_GIVE_UP",
+    "EV_HOUR",
+    "EV_PILE_ON",
+    "EV_REPOST",
+    "EV_SHIFT_OFF",
+    "EV_SHIFT_ON",
     "PRIORITY_PUBLIC",
     "PRIORITY_REACH_TIER",
+    "TAG_CONTAGION",
+    "TAG_OUTCOMES",
+    "TAG_PILE_ON",
+    "TAG_REPOST",
+    "TAG_ROUTING",
+    "TAG_SEAT",
+    "TAG_SERVICE",
     "ActionError",
     "ActionOutcome",
     "Complaint",
@@ -384,6 +424,7 @@ __all__ = [
     "duration_from_uniform",
     "exo_keys_and_first_draws",
     "mix64",
+    "mix64_array",
     "normal_of",
     "priority_key",
     "reach_tier",
