@@ -52,7 +52,7 @@ from .events import (
     EV_SHIFT_ON,
 )
 from .routing import PRIORITY_PUBLIC, PRIORITY_REACH_TIER, Routing, priority_key, reach_tier
-from .seat import ActionError, ActionOutcome, InboxItem, Seat, TraineeSeat
+from .seat import ActionError, ActionOutcome, InboxItem, Seat, TraineeSeat, reaction_of
 from .staff import Staff
 from .streams import (
     DRAW_BLOCK,
@@ -383,6 +383,8 @@ class StormModel(mesa.Model):
         return build_results(self)
 
 
+_reaction_of = reaction_of  # the name tests/test_vocab.py (on main) imports
+
 __all__ = [
     "DRAW_BLOCK",
     "EV_ARRIVAL",
@@ -428,4 +430,5 @@ __all__ = [
     "normal_of",
     "priority_key",
     "reach_tier",
+    "reaction_of",
 ]
