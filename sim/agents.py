@@ -1,8 +1,11 @@
-"""The model's agents: complaints (event-driven) and reps (with shifts, skills and concurrency).
+"""The model's actors: complaints (event-driven) and reps (Mesa agents with shifts, skills and
+concurrency).
 
-Customers are numpy arrays (:mod:`sim.population`); a complaint is the agent, created when a
-customer speaks and removed when its story ends. Agents hold state only; the model
-(:mod:`sim.model`) moves them through their states when events fire.
+Customers are numpy arrays (:mod:`sim.population`). A complaint is a plain object, created when
+a customer speaks and dropped when its story ends (its row then lives in the ledger's columns):
+registering every complaint as a Mesa agent cost a fifth of a run and nothing read it. Reps are
+Mesa agents. Both hold state only; the model (:mod:`sim.model`) moves them through their states
+when events fire.
 """
 
 from __future__ import annotations
@@ -49,8 +52,8 @@ class Outcome(IntEnum):
     GAVE_UP_QUIETLY = 7
 
 
-class Complaint(mesa.Agent):
-    """One customer complaint on one channel.
+class Complaint:
+    """One customer complaint on one channel (state only; not a Mesa agent).
 
     Times are simulation minutes since the scenario start. ``patience`` is how long the
     customer waits for a first answer (``inf``: never gives up); ``handle_min`` the rep's work
@@ -60,7 +63,6 @@ class Complaint(mesa.Agent):
 
     def __init__(
         self,
-        model,
         cid,
         channel,
         public,
@@ -77,7 +79,6 @@ class Complaint(mesa.Agent):
         root,
         generation,
     ):
-        super().__init__(model)
         self.cid = cid
         self.channel = channel
         self.public = public
@@ -94,13 +95,6 @@ class Complaint(mesa.Agent):
         self.root = root
         self.generation = generation
         self.queued_at = created
-
-    def remove(self) -> None:
-        """Deregister from the model (Mesa's ``Agent.remove`` without its generic overhead)."""
-        if self._datasets:
-            super().remove()
-        else:
-            self.model.deregister_agent(self)
 
     # Defaults live on the class: most complaints never change most of them, and not writing
     # them per instance keeps complaint creation cheap (the model's hot path).
@@ -179,7 +173,6 @@ class Rep(mesa.Agent):
         self.hourly_wage = hourly_wage
         self.is_bot = is_bot
         self.load = 0.0
-        self.on_shift = False
         self.present = False
         self.on_break = False  # on shift but off the queues (Shift.break_share)
         self.break_due = 0.0  # a break of this many minutes is due: no new work meanwhile

@@ -128,9 +128,11 @@ class ExogenousArrivals:
     topic: np.ndarray
     severity: np.ndarray
     author: np.ndarray
-    u_patience: np.ndarray  # uniforms, turned into per-channel durations by the model
-    u_handle: np.ndarray
-    z_anger: np.ndarray
+    # Uniforms and normals the model turns into per-channel durations and anger (it then drops
+    # them: None once spent).
+    u_patience: np.ndarray | None
+    u_handle: np.ndarray | None
+    z_anger: np.ndarray | None
 
     def __len__(self) -> int:
         return len(self.time)
@@ -262,8 +264,8 @@ def exogenous_arrivals(
     sv = np.where(sv < 0, base_sev, sv)
     return ExogenousArrivals(
         time=t,
-        channel=ch.astype(np.int64),
-        topic=tp.astype(np.int64),
+        channel=ch.astype(np.int16),  # small ints: a million arrivals in 2 MB, not 8
+        topic=tp.astype(np.int16),
         severity=sv,
         author=rng.integers(0, scenario.population.size, n),
         u_patience=rng.random(n),

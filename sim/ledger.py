@@ -5,6 +5,7 @@ where a million live agent objects would take a gigabyte.
 
 from __future__ import annotations
 
+import math
 from array import array
 from operator import attrgetter
 
@@ -67,6 +68,13 @@ class Ledger:
         if len(self._rows) >= self.BLOCK:
             self._flush()
 
+    def append_row(self, row: tuple, closed_at: float) -> None:
+        """Write one row given as a tuple in :data:`COLUMNS` order (without ``closed``)."""
+        self._rows.append(row)
+        self._closed.append(closed_at)
+        if len(self._rows) >= self.BLOCK:
+            self._flush()
+
     def _flush(self) -> None:
         if not self._rows:
             return
@@ -79,9 +87,28 @@ class Ledger:
     def __len__(self) -> int:
         return len(self.cols["cid"]) + len(self._rows)
 
-    def arrays(self) -> dict[str, np.ndarray]:
-        """Numpy copies of the columns, sorted by complaint id."""
+    def arrays(self, open_rows=()) -> dict[str, np.ndarray]:
+        """The columns as numpy arrays sorted by complaint id, with ``open_rows`` (complaints
+        whose story has not ended, ``closed`` = NaN) added. Each column is copied once (and
+        re-ordered in place when the rows are not in id order already)."""
         self._flush()
-        out = {name: np.array(col, dtype=np.dtype(col.typecode)) for name, col in self.cols.items()}
-        order = np.argsort(out["cid"], kind="stable")
-        return {name: v[order] for name, v in out.items()}
+        extra = Ledger()
+        for c in open_rows:
+            extra.record(c, math.nan)
+        extra._flush()
+        n, k = len(self.cols["cid"]), len(extra.cols["cid"])
+        out = {}
+        for name, col in self.cols.items():
+            dtype = np.dtype(col.typecode)
+            v = np.empty(n + k, dtype=dtype)
+            if n:
+                v[:n] = np.frombuffer(col, dtype=dtype)
+            if k:
+                v[n:] = np.frombuffer(extra.cols[name], dtype=dtype)
+            out[name] = v
+        cid = out["cid"]
+        if len(cid) > 1 and not (cid[1:] > cid[:-1]).all():
+            order = np.argsort(cid, kind="stable")
+            for name, v in out.items():
+                out[name] = v[order]
+        return out

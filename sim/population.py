@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrivals import mean_of_truncated_power_law
-
 
 @dataclass
 class Population:
@@ -66,10 +64,3 @@ def build_population(spec, n_channels: int, channel_p: np.ndarray, rng) -> Popul
         complained=np.zeros(n, dtype=bool),
         churned=np.zeros(n, dtype=bool),
     )
-
-
-def expected_mean_followers(spec) -> float:
-    """Analytic mean follower count of the population's power law."""
-    a = spec.followers_exponent - 1.0
-    x_min = spec.followers_median / 2.0 ** (1.0 / a)
-    return mean_of_truncated_power_law(x_min, spec.followers_max, spec.followers_exponent)

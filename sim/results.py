@@ -7,7 +7,6 @@ arrivals in [warm-up, end) count; an undefined figure is ``None``, never NaN.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +15,6 @@ import pandas as pd
 
 from . import __version__
 from .agents import ComplaintState, Origin, Outcome
-from .ledger import Ledger
 
 
 @dataclass
@@ -68,14 +66,8 @@ def _mean(values: np.ndarray) -> float | None:
 
 
 def complaint_arrays(model) -> dict[str, np.ndarray]:
-    """Ledger rows plus the complaints still open now (``closed`` = NaN for those)."""
-    open_rows = Ledger()
-    for c in model._live.values():
-        open_rows.record(c, math.nan)
-    done, live = model.ledger.arrays(), open_rows.arrays()
-    merged = {k: np.concatenate([done[k], live[k]]) for k in done}
-    order = np.argsort(merged["cid"], kind="stable")
-    return {k: v[order] for k, v in merged.items()}
+    """Every complaint so far as columns sorted by id (``closed`` = NaN for those still open)."""
+    return model.complaint_columns()
 
 
 def paid_minutes(model, end: float) -> tuple[float, float]:
@@ -150,12 +142,9 @@ def build_results(model) -> Results:
     value = model.population.value
     impressions = float(a["followers"][counted & (a["public"] == 1)].sum())
     rated = counted & answered & (a["satisfied"] >= 0)
-    model._integrate()
-    busy = model._busy_area
-    for rep in model.reps:  # work in hand now
-        for c in rep.active:
-            a_, b_ = max(c.started, model.warmup), min(model.now, model.duration)
-            busy += rep.unit[c.channel] * max(0.0, b_ - a_)
+    books = model.books
+    books.integrate()
+    busy = books.busy_minutes()
     paid, cost = paid_minutes(model, end)
     kpis = {
         "scenario": model.spec.info.name,
@@ -167,7 +156,7 @@ def build_results(model) -> Results:
         "impressions": impressions,
         "churned": int(churned.sum()),
         "revenue_at_risk": float(value[a["author"][churned]].astype(np.float64).sum()),
-        "occupancy": _rate(busy, model._cap_area),
+        "occupancy": _rate(busy, books.available_minutes),
         "cost": cost,
         "csat": _rate((rated & (a["satisfied"] == 1)).sum(), rated.sum()),
         "pile_ons": int((counted & (a["origin"] == Origin.PILE_ON)).sum()),
@@ -213,12 +202,14 @@ def _timeseries(model) -> pd.DataFrame:
 def _names(enum, codes: np.ndarray) -> pd.Categorical:
     """Lower-case enum names for integer codes, as a categorical column."""
     labels = [m.name.lower() for m in enum]
-    return pd.Categorical.from_codes(codes.astype(np.int64), categories=labels)
+    return pd.Categorical.from_codes(codes, categories=labels)
 
 
 def _complaints_frame(model, a, wait, counted, answered, gave_up) -> pd.DataFrame:
-    names = np.array([*model.channel_names, "?"])
-    topics = np.array([*model.topic_names, "?"])
+    # Object arrays of the (shared) name strings: a numpy unicode array would cost 4 bytes a
+    # character per row before pandas turns it into its string dtype.
+    names = np.array([*model.channel_names, "?"], dtype=object)
+    topics = np.array([*model.topic_names, "?"], dtype=object)
     return pd.DataFrame(
         {
             "id": a["cid"],
@@ -240,9 +231,7 @@ def _complaints_frame(model, a, wait, counted, answered, gave_up) -> pd.DataFram
             "state": _names(ComplaintState, a["state"]),
             "outcome": _names(Outcome, a["outcome"]),
             "score": a["score"],
-            "satisfied": pd.array(
-                np.where(a["satisfied"] < 0, None, a["satisfied"] == 1), dtype="boolean"
-            ),
+            "satisfied": pd.arrays.BooleanArray(a["satisfied"] == 1, a["satisfied"] < 0),
             "answered": answered,
             "gave_up": gave_up,
             "pile_ons": a["pile_ons"],
@@ -252,5 +241,6 @@ def _complaints_frame(model, a, wait, counted, answered, gave_up) -> pd.DataFram
             "tier2": a["tier2"].astype(bool),
             "trainee": a["trainee"].astype(bool),
             "counted": counted,
-        }
+        },
+        copy=False,  # the columns were built for this frame: no second copy
     )

@@ -169,7 +169,7 @@ def test_priority_routing_serves_public_then_reach_then_anger_pairwise():
     assert scenario.policy.routing == "priority"
     model = StormModel(scenario, seed=5)
     checked = disagree = 0
-    start = model._start
+    start = model.desk.start
 
     def watched(rep, c):
         nonlocal checked, disagree
@@ -190,7 +190,7 @@ def test_priority_routing_serves_public_then_reach_then_anger_pairwise():
                     disagree += _additive(w) < _additive(c)
         start(rep, c)
 
-    model._start = watched
+    model.desk.start = watched
     model.run()
     assert checked > 1000
     assert disagree > 0.05 * checked  # the old additive score would have failed this test
