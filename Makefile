@@ -10,7 +10,7 @@ TRAINER := TRAINER_INSTANCE_PATH=$(INSTANCE) $(VENV)/bin/stormdesk trainer
 
 .PHONY: run test validate lint bench clean system-packages
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	@set -e; py=$$(scripts/find-python.sh); \
 	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
 	  echo "building $(VENV) with $$py"; rm -rf $(VENV); $$py -m venv $(VENV); fi

@@ -12,7 +12,12 @@ MODULES = [
     "benchmarks.bench_scoring",
     "benchmarks.bench_startup",
 ]
-OPTIONAL = ["benchmarks.bench_sweep", "benchmarks.bench_trainer", "benchmarks.bench_active"]
+OPTIONAL = [
+    "benchmarks.bench_sweep",
+    "benchmarks.bench_trainer",
+    "benchmarks.bench_active",
+    "benchmarks.bench_teams",
+]
 
 if __name__ == "__main__":
     import importlib.util

@@ -13,6 +13,7 @@ Sources (see ../shared/DESIGN.md §6):
   online firestorms in brand communities", Journal of Marketing 83(3).
 - Zhao, Erdogdu, He, Rajaraman & Leskovec (2015), "SEISMIC: A self-exciting point process model
   for predicting tweet popularity", KDD.
+- Twitter follower studies (DESIGN §6 "followers"): follower counts follow a power law.
 - Einwiller & Steilen (2015), "Handling complaints on social network sites", Public Relations
   Review 41(2).
 """
@@ -20,6 +21,8 @@ Sources (see ../shared/DESIGN.md §6):
 from __future__ import annotations
 
 import math
+
+from .vocab import Topic
 
 # --- What customers do when ignored (gave up waiting) -------------------------------------
 # Maritz/Evolve24 2011: of customers whose complaint was ignored, 29% tell friends, 26% escalate
@@ -120,9 +123,24 @@ BOT_SCORE_SD = 12.0
 BOT_APOLOGY_AT_ZERO_QUALITY = 0.05
 BOT_APOLOGY_PER_QUALITY = 0.25  # quality 0.6 → 20% apologise
 BOT_CANNED_AT_ZERO_QUALITY = 0.6  # low-quality reps paste macros
-TOPICS_NEEDING_PRIVATE_DETAILS = frozenset({"billing", "account_access", "refund"})
+# Topics whose fixes need account or order details: in public they belong in a DM (the domain
+# articles' "take personal matters to DM"; model assumption on which topics are personal).
+TOPICS_NEEDING_PRIVATE_DETAILS = frozenset({Topic.BILLING, Topic.ACCOUNT_ACCESS, Topic.REFUND})
 BOT_REMEDY_SEVERITY = 0.5  # empowered reps offer a remedy for complaints at least this severe
 ESCALATED_HANDLE_FACTOR = 1.5  # tier 2 takes longer per complaint
+
+# --- Who complains: the followers of a customer (scenario defaults) ---------------------
+# Twitter studies (DESIGN §6): follower counts follow a power law with density exponent ≈ 2 and
+# a median active account of ≈ 61 followers. Defaults of [population] followers_median and
+# followers_exponent; sim.population.draw_followers draws from them.
+FOLLOWERS_MEDIAN = 61.0
+FOLLOWERS_EXPONENT = 2.0
+
+# --- How pile-ons follow a public post (scenario defaults) -------------------------------
+# SEISMIC (Zhao et al. 2015): the reaction kernel of a post is flat for ≈ 5 minutes, then decays
+# as s^−(1+θ) with θ ≈ 0.23. Defaults of [contagion] kernel_flat_min and kernel_theta.
+KERNEL_FLAT_MIN = 5.0
+KERNEL_THETA = 0.23
 
 # --- Anger ------------------------------------------------------------------------------
 # Anger is 0..1. A complaint's initial anger = severity-driven base + customer temperament.
@@ -130,3 +148,20 @@ ANGER_BASE = 0.3
 ANGER_PER_SEVERITY = 0.4
 ANGER_REFERENCE = 0.5  # the anger at which the anger factor of the branching ratio is 1
 PILE_ON_ANGER_SD = 0.1
+
+# --- Published figures the validation report checks the model against ------------------------
+# A.T. Kearney 2011: of complaints on the top 50 brands' Twitter accounts, 71% were never
+# answered; the 29% that were answered were answered the same day.
+KEARNEY_NEVER_ANSWERED = 0.71
+KEARNEY_ANSWERED_SAME_DAY = 0.29
+# Maritz/Evolve24 2011: ignored customers who act (tell friends, switch channel, shame the brand,
+# buy less); about 60% of them do one or more.
+IGNORED_WHO_ACT = 0.60
+# Maritz 2011: ordinary brands answered 10–30% of complaints on Twitter.
+MARITZ_REPLY_CHANCE = (0.1, 0.3)
+# Twitter/AMS 2016: willingness to pay relative to a reply within 6 min.
+WTP_RELATIVE = {
+    "within 6 min": 1.0,
+    "any reply (average)": WTP_ANY / WTP_FAST,
+    "after 60 min": WTP_SLOW / WTP_FAST,
+}

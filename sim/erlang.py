@@ -66,8 +66,11 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-# scipy.special (~0.35 s to import) is loaded by the Erlang A functions only, so `stormdesk
-# erlang` without --patience-min and the Erlang C rosters start light.
+from .special import betainc_int, digamma
+
+# No scipy.special (~0.35 s to import): the three special functions Erlang A needs (log Γ
+# differences, ψ differences, the incomplete beta at integer first argument) are computed here
+# (math.lgamma) and in sim.special, so `stormdesk erlang` starts light with --patience-min too.
 
 MIN_PER_HOUR = 60.0
 
@@ -310,9 +313,9 @@ def _queue_ahead(x: float, y: float) -> tuple[np.ndarray, np.ndarray, float]:
             log_down < 0.0 and log_rel[0] + log_down - math.log(-math.expm1(log_down)) <= limit
         )
         if upper_ok and lower_ok:
-            from scipy.special import gammaln
-
-            log_t_lo = 0.0 if lo == 0 else lo * log_y - (gammaln(x + lo + 1) - gammaln(x + 1))
+            log_t_lo = (
+                0.0 if lo == 0 else lo * log_y - (math.lgamma(x + lo + 1) - math.lgamma(x + 1))
+            )
             return j, np.exp(log_rel - log_total), log_t_lo + log_total
         if not upper_ok:
             hi = mode + 2 * (hi - mode) + 1
@@ -337,8 +340,6 @@ def erlang_a_metrics(
     ``abandon_rate`` 1, ``service_level`` 0, ``wait_mean_min`` = mean patience, no ASA.
     See the module docstring for the formulas.
     """
-    from scipy.special import betainc, digamma
-
     lam_h = _non_negative("arrivals_per_hour", arrivals_per_hour)
     aht = _positive("aht_min", aht_min)
     c = _agents(agents)
@@ -393,13 +394,13 @@ def erlang_a_metrics(
     served_given = x / (x + j + 1)  # P(served | j ahead)
     abandon_given = (j + 1) / (x + j + 1)  # P(gives up | j ahead)
     sla_quantile = -math.expm1(-sla / patience)  # 1 − e^{−θt}
-    on_time_given = served_given * betainc(j + 1, x + 1, sla_quantile)
+    on_time_given = served_given * betainc_int(j + 1, x + 1, sla_quantile)
 
     abandon = float(np.sum(p_queue * abandon_given))
     p_served = p_no_wait + float(np.sum(p_queue * served_given))
     service_level = p_no_wait + float(np.sum(p_queue * on_time_given))
     # Σ_{k=1..j+1} 1/(x+k) = ψ(x+j+2) − ψ(x+1), summed directly for accuracy at large x
-    head = 0.0 if j[0] == 0 else float(digamma(x + j[0] + 1) - digamma(x + 1))
+    head = 0.0 if j[0] == 0 else digamma(x + j[0] + 1) - digamma(x + 1)
     stage_sum = head + np.cumsum(1.0 / (x + j + 1))
     answered_wait = float(np.sum(p_queue * served_given * stage_sum)) * patience
     return QueueMetrics(

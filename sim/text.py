@@ -34,32 +34,26 @@ from faker import Faker
 from . import calibration as cal
 from .scoring import (
     ANNOYED_FROM,
-    CHANNEL_MAX_CHARS,
     CHANNEL_TIMEFRAME,
     DEFAULT_BRAND,
     FURIOUS_FROM,
-    SOCIAL_KINDS,
-    TOPIC_GUIDES,
-    ChannelKind,
-    ReplyAction,
-    channel_kind,
     topic_guide,
 )
-
-TOPICS: tuple[str, ...] = tuple(TOPIC_GUIDES)  # the rubric knows how to talk about each
-REACTIONS: tuple[str, ...] = (
-    "thanks",
-    "follow_up",
-    "still_waiting",
-    "repost_angrier",
-    "pile_on",
-    "churn",
-    "satisfied",
-    "unsatisfied",
-    # The model's ActionOutcome.reaction also reports these two.
-    "escalated",
-    "switched_channel",
+from .vocab import (
+    CHANNEL_MAX_CHARS,
+    SOCIAL_KINDS,
+    ChannelKind,
+    Reaction,
+    ReplyAction,
+    Topic,
+    channel_kind,
 )
+
+# The topics the templates below (and the rubric) know how to talk about: every sim.vocab.Topic.
+TOPICS: tuple[str, ...] = tuple(t.value for t in Topic)
+# The reactions that are posts, so have words (every Reaction but told_friends, which happens
+# off the platform: the trainer shows a note instead).
+REACTIONS: tuple[str, ...] = tuple(r.value for r in Reaction if r.posts)
 MAX_HANDLE_CHARS = 15  # Twitter's limit on a handle (without the @)
 PERSONA_CACHE_SIZE = 16_384
 
@@ -397,7 +391,7 @@ REACTION_LINES: Mapping[str, tuple[str, ...]] = MappingProxyType({
     ),
 })  # fmt: skip
 # Reactions posted to the crowd: already carry the brand's @handle.
-CROWD_REACTIONS = frozenset({"repost_angrier", "pile_on"})
+CROWD_REACTIONS = frozenset({Reaction.REPOST_ANGRIER, Reaction.PILE_ON})
 
 # --- Bot replies ------------------------------------------------------------------------------
 # The organisation's stock macros: what a low-quality bot rep pastes unedited. Pass these as
@@ -637,6 +631,8 @@ def reaction_text(
     unknown reaction.
     """
     if reaction not in REACTION_LINES:
+        if reaction in set(Reaction):
+            raise ValueError(f"reaction {reaction!r} happens off the platform: it has no words")
         raise ValueError(f"unknown reaction {reaction!r} (known: {', '.join(REACTIONS)})")
     rng = _rng("reaction", seed, complaint_id, reaction, turn)
     v = _values(rng, brand, topic)

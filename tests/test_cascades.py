@@ -10,31 +10,15 @@ import numpy as np
 import pytest
 
 import sim
+from sim import validation
 from sim.arrivals import SeismicKernel
-from tests.conftest import queue_document
 
 Z = 4.0
 
 
 def cascade_document(n: float, seed: int) -> dict:
-    doc = queue_document(
-        arrivals_per_hour=100.0, aht_min=2.0, agents=60, hours=40.0, warmup_hours=0.0, seed=seed
-    )
-    doc["channels"]["phone"]["public"] = True
-    doc["contagion"] = {
-        "enabled": True,
-        "branching_ratio": n,
-        "horizon_hours": 2.0,
-        "reach_weight": 0.0,
-        "anger_weight": 0.0,
-        "reply_effect": False,
-        "saturation": False,
-    }
-    # New complaints only in the first 20 hours, so every cascade finishes inside the run.
-    doc["incidents"] = [
-        {"name": "quiet", "start_hour": 20, "duration_hours": 20, "multiplier": 0.0}
-    ]
-    return doc
+    """New complaints for 20 hours, then 20 quiet hours in which every cascade finishes."""
+    return validation.cascade_document(n, hours=20.0, tail_hours=20.0, seed=seed)
 
 
 @pytest.mark.parametrize("n", [0.3, 0.6, 0.8])

@@ -270,3 +270,22 @@ def test_sweep_baseline_prints_paired_differences(tmp_path):
         "--out", str(out), "--quiet", "--workers", "1", "--baseline", "shifts.weekday_day.reps=4",
     )  # fmt: skip
     assert bad.returncode == 2 and "no such configuration" in bad.stderr
+
+
+def test_cli_modules_share_one_definition_of_exit_codes_and_library():
+    """sim/cli is one package on one common module: the exit codes and the scenario library are
+    defined once, and every command module imports on its own (no import circle)."""
+    import re
+
+    defined = [
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "sim").rglob("*.py")
+        if re.search(r"^(EXIT_BAD_INPUT|LIBRARY)\s*=", p.read_text(), re.M)
+    ]
+    assert sorted(defined) == ["sim/cli/common.py", "sim/library.py"], defined
+    modules = ["common", "cmd_run", "cmd_sweep", "cmd_staff", "cmd_erlang", "cmd_report",
+               "cmd_score"]  # fmt: skip
+    for name in modules:
+        r = subprocess.run([sys.executable, "-c", f"import sim.cli.{name}"], cwd=ROOT,
+                           capture_output=True, text=True)  # fmt: skip
+        assert r.returncode == 0, (name, r.stderr[-1000:])

@@ -24,7 +24,7 @@ from scipy.linalg import expm
 from scipy.special import gammainc, gammaln
 from scipy.stats import poisson
 
-from sim import erlang
+from sim import erlang, special
 
 SEC_PER_MIN = 60.0
 MIN_PER_HOUR = 60.0
@@ -458,3 +458,49 @@ def test_own_logsumexp_is_bit_identical_to_scipys():
             if k % 5 == 0 and n > 1:
                 v[rng.integers(n)] = v.max()
             assert erlang._logsumexp(v) == float(logsumexp(v)), (n, k)
+
+
+# --- Erlang A without scipy.special (start-up, issue 11) -------------------------------------
+def test_special_functions_match_scipy():
+    """ψ and the incomplete beta at integer first argument, as Erlang A uses them, against
+    scipy.special (which `stormdesk erlang --patience-min` no longer imports)."""
+    from scipy.special import betainc, digamma
+
+    for z in (1e-3, 0.5, 1.0, 3.7, 9.99, 10.0, 42.5, 1e3, 2.5e5):
+        assert special.digamma(z) == pytest.approx(float(digamma(z)), rel=1e-14, abs=1e-14)
+    for b in (1.0001, 2.0, 11.5, 240.0, 2401.0, 2e5):
+        for q in (1e-9, 0.01, 0.22, 0.5, 0.9, 0.999):
+            mode = int((b - 1) * q / (1 - q))  # of the negative binomial law summed
+            # Erlang A's queue-length windows reach thousands, not millions, of terms
+            for lo in {0, 1000, *((max(0, mode - 40), mode + 5) if mode < 50_000 else ())}:
+                n = np.arange(lo + 1, lo + 60, dtype=float)
+                got, want = special.betainc_int(n, b, q), betainc(n, b, q)
+                assert np.max(np.abs(got - want)) <= 1e-12, (b, q, lo)
+
+
+@pytest.mark.parametrize("lam_h", [10.0, 300.0, 3000.0, 20000.0])
+@pytest.mark.parametrize("patience", [0.5, 2.0, 60.0, 600.0])
+def test_erlang_a_figures_match_the_scipy_formulas(lam_h, patience):
+    """The service level and ASA (the figures that used betainc and digamma) agree to 1e-12
+    with the same formulas evaluated by scipy.special, over loads below and above 1."""
+    from scipy.special import betainc, digamma
+
+    for aht in (0.5, 4.0, 30.0):
+        load = lam_h / 60 * aht
+        for agents in sorted({1, max(1, int(0.8 * load)), int(load) + 1, int(1.2 * load) + 2}):
+            for sla in (0.0, 0.5, 5.0, 240.0):
+                m = erlang.erlang_a_metrics(lam_h, aht, agents, patience, sla)
+                x, y = agents * patience / aht, lam_h / 60 * patience
+                j, given, log_a = erlang._queue_ahead(x, y)
+                log_r = erlang._log_idle_ratio(agents, load)
+                p_wait = math.exp(-np.logaddexp(0.0, log_r - log_a))
+                p_no = math.exp(-np.logaddexp(0.0, log_a - log_r))
+                served = x / (x + j + 1)
+                q = -math.expm1(-sla / patience)
+                sl = p_no + float(np.sum(p_wait * given * served * betainc(j + 1, x + 1, q)))
+                assert m.service_level == pytest.approx(min(sl, 1.0), abs=1e-12)
+                head = 0.0 if j[0] == 0 else float(digamma(x + j[0] + 1) - digamma(x + 1))
+                stages = head + np.cumsum(1.0 / (x + j + 1))
+                p_served = p_no + float(np.sum(p_wait * given * served))
+                asa = float(np.sum(p_wait * given * served * stages)) * patience / p_served
+                assert m.asa_min == pytest.approx(asa, rel=1e-12)

@@ -310,7 +310,7 @@ def test_a_killed_sweep_resumes_from_the_command_line(tmp_path):
 def test_summary_gives_t_confidence_intervals(reference, small_sweep, tmp_path, monkeypatch):
     out = tmp_path / "rows.parquet"
     reference.to_parquet(out)
-    monkeypatch.setattr(ex, "READ_BATCH", 5)  # combine partial sums across batches
+    monkeypatch.setattr(ex.stores, "READ_BATCH", 5)  # combine partial sums across batches
     table = summarize(out, small_sweep.paths, ["twitter.service_level", "cost"])
     assert len(table) == 6 and (table["runs"] == 3).all()
     for _, row in table.iterrows():
@@ -436,7 +436,7 @@ def test_pareto_front_keeps_only_undominated_configurations():
 def test_parquet_parts_are_written_atomically(small_sweep, tmp_path, monkeypatch):
     """Parts appear only complete (written to .tmp, then renamed), so a kill never leaves half
     a Parquet file behind."""
-    monkeypatch.setattr(ex, "PARQUET_FLUSH_ROWS", 4)
+    monkeypatch.setattr(ex.stores, "PARQUET_FLUSH_ROWS", 4)
     seen: list[list[str]] = []
     parts = tmp_path / "rows.parquet.parts"
 

@@ -22,7 +22,7 @@ LIGHT = {
     ("run", "--help"): set(),
     ("trainer", "--help"): {"flask", "sqlalchemy"},  # the trainer's own group: it needs them
     tuple(ERLANG_C): {"numpy"},
-    tuple([*ERLANG_C, "--patience-min", "2"]): {"numpy", "scipy"},  # Erlang A: scipy.special
+    tuple([*ERLANG_C, "--patience-min", "2"]): {"numpy"},  # Erlang A without scipy.special
     ("scenarios",): {"pydantic"},
     ("validate", str(LIBRARY / "quiet_tuesday.toml")): {"pydantic"},
 }

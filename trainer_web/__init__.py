@@ -40,15 +40,23 @@ def create_app(test_config: dict | None = None, *, instance_path: str | Path | N
     app.extensions["stormdesk.models"] = engine.ModelCache(
         app.config["MODEL_CACHE_SIZE"], app.config["SCORE_MEMO_SIZE"]
     )
+    # Team exercises' live models: their own cache (their ids are numbered apart from solo
+    # exercises'), sharing the solo cache's score memo.
+    app.extensions["stormdesk.team_models"] = engine.ModelCache(
+        max(8, app.config["MODEL_CACHE_SIZE"] // 4), 1
+    )
+    app.extensions["stormdesk.team_models"].scores = app.extensions["stormdesk.models"].scores
 
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .exercises import bp as exercises_bp
     from .instructor import bp as instructor_bp
+    from .teams import bp as teams_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(exercises_bp)
     app.register_blueprint(instructor_bp, url_prefix="/instructor")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(teams_bp)
     app.add_url_rule("/", endpoint="index", view_func=security.home)
     return app

@@ -215,6 +215,9 @@ def serve(
     if worker_id is None:  # the router's workers start after it paused them, while serving
         with app.app_context():  # a (re)start: nobody saw the clocks run while the server was down
             paused = pause_running_exercises()
+            from .teams.engine import pause_running_teams
+
+            paused += pause_running_teams()
     else:
         paused = 0
         app.config["WORKER_ID"] = worker_id

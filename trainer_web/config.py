@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from sim.library import LIBRARY
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -127,6 +129,6 @@ def from_environment(instance: Path) -> dict:
         # Stop acknowledging (503) if the SQLite file is deleted or replaced under the server.
         "DB_FILE_GUARD": True,
         # The scenario library new exercises are started from (each exercise keeps its own copy).
-        "SCENARIO_DIR": os.environ.get("TRAINER_SCENARIO_DIR") or str(REPO_ROOT / "scenarios"),
+        "SCENARIO_DIR": os.environ.get("TRAINER_SCENARIO_DIR") or str(LIBRARY),
         "PASSWORD_HASH_METHOD": "scrypt",  # werkzeug's default; tests use a cheaper one
     }

@@ -32,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 
 import sim
 from sim.arrivals import baseline_rate_edges
+from sim.library import LIBRARY
 from sim.model import ActionError, InboxItem, StormModel, TraineeSeat
 from sim.scoring import ReplyFeatures, score_reply
 from sim.scoring.phrases import (
@@ -42,6 +43,7 @@ from sim.scoring.phrases import (
     topic_guide,
 )
 from sim.text import REACTIONS, complaint_text, mood, persona, reaction_text
+from sim.vocab import ReplyAction
 
 from .extensions import db
 from .models import (
@@ -57,7 +59,7 @@ from .models import (
     utcnow,
 )
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIO_DIR = LIBRARY
 ACK_EVERY_S = 2.0  # how often a poll stores the acknowledged simulation time
 STALE_AFTER_S = 30.0  # a running exercise unpolled this long is paused at its acked time
 MAX_REPLY_CHARS = 5_000  # longer than any channel allows; a 10 MB paste is refused outright
@@ -70,7 +72,7 @@ SURGE_LEVELS = ((3.0, "surging"), (1.5, "elevated"), (0.0, "normal"))  # × the 
 URGENT_NOW_MIN = 5.0  # a complaint that breaches its SLA or loses its customer within this
 URGENT_SOON_MIN = 15.0
 SAMPLE_EVERY_MIN = 5.0  # storm size sampled on a fixed grid, so replays sample it identically
-ACTIONS = ("reply_public", "move_to_dm", "escalate", "offer_remedy")
+ACTIONS = tuple(ReplyAction)  # the rep's actions: sim.vocab.ReplyAction, in its order
 
 
 class Rejected(Exception):
@@ -157,30 +159,8 @@ def _scenario_at(folder: str, scenario_id: str):
 
 
 def _window(sc, start_min: float, duration_min: float):
-    """The window of scenario ``sc`` a trainee plays: ``duration_min`` from ``start_min`` on.
-
-    The window becomes a scenario of its own that starts later on the clock (so shifts and
-    profiles follow the time of day) with its incidents moved earlier by the same amount; an
-    incident already under way at the start is cut to what is left of it. The trainee's seat is
-    staffed from minute 0 of the window.
-    """
-    offset_h = start_min / 60.0
-    overrides: dict = {
-        "scenario.duration_hours": duration_min / 60.0,
-        "scenario.warmup_hours": 0,
-        "scenario.start": sc.info.start + timedelta(minutes=start_min),
-    }
-    for i, incident in enumerate(sc.incidents):
-        begins = incident.start_hour - offset_h
-        ends = begins + incident.duration_hours
-        if ends <= 0:  # over before the window opens
-            overrides[f"incidents[{i}].multiplier"] = 0.0
-        elif begins < 0:
-            overrides[f"incidents[{i}].start_hour"] = 0.0
-            overrides[f"incidents[{i}].duration_hours"] = ends
-        else:
-            overrides[f"incidents[{i}].start_hour"] = begins
-    return sc.with_overrides(overrides)
+    """The window of scenario ``sc`` a trainee plays: :meth:`sim.StormScenario.window`."""
+    return sc.window(start_min, duration_min)
 
 
 @lru_cache(maxsize=64)

@@ -2,7 +2,8 @@
 
 One Python process answers polls on one core at most (the GIL). With ``--processes N`` the
 command starts N ordinary ``serve`` processes on free loopback ports and forwards every request
-to one of them: every ``/exercises/<id>/…`` request of one exercise to the same process
+to one of them: every ``/exercises/<id>/…`` (or team exercise's ``/teams/<id>/…``) request
+of one exercise to the same process
 (``id mod N``), so that exercise's live model stays in that process's cache and is never
 replayed in two places; any other path to the next process in turn. The router keeps the
 browser's connection and a pool of connections to each process, adds the client's address to
@@ -22,7 +23,7 @@ import itertools
 import re
 
 MAX_HEAD = 64 * 1024
-EXERCISE_PATH = re.compile(rb"^/exercises/(\d{1,10})(?:[/?]|$)")
+EXERCISE_PATH = re.compile(rb"^/(?:exercises|teams)/(\d{1,10})(?:[/?]|$)")
 HOP_BY_HOP = {b"connection", b"keep-alive", b"proxy-connection", b"te", b"upgrade"}
 
 

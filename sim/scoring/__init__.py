@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from .. import calibration as cal
+from ..vocab import CHANNEL_MAX_CHARS, SOCIAL_KINDS, ChannelKind, ReplyAction, channel_kind
 from . import criteria as _criteria
 from . import feedback as _feedback
 from . import gates as _gates
@@ -44,16 +45,11 @@ from . import learned as _learned
 from .context import ReplyContext
 from .gates import FAIL_CAP, SOFT_CAP, Gate, UnsupportedLanguage
 from .phrases import (
-    CHANNEL_MAX_CHARS,
     CHANNEL_TIMEFRAME,
     DEFAULT_BRAND,
     SCORED_LANGUAGES,
-    SOCIAL_KINDS,
     TOPIC_GUIDES,
-    ChannelKind,
-    ReplyAction,
     TopicGuide,
-    channel_kind,
     topic_guide,
 )
 from .reading import MAX_ANALYSED_CHARS, Reading, normalise, read

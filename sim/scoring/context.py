@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .phrases import DEFAULT_BRAND, ReplyAction
+from ..vocab import ReplyAction
+from .phrases import DEFAULT_BRAND
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,9 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..vocab import SAFETY_TOPICS, SOCIAL_KINDS, ReplyAction
 from .context import ReplyContext
-from .phrases import (
-    SAFETY_TOPICS,
-    SOCIAL_KINDS,
-    TOPICS_NEEDING_PRIVATE_DETAILS,
-    ReplyAction,
-    topic_guide,
-)
+from .phrases import TOPICS_NEEDING_PRIVATE_DETAILS, topic_guide
 from .reading import Reading, name_parts
 
 # --- Resolution -------------------------------------------------------------------------------

@@ -7,17 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from ..vocab import CHANNEL_MAX_CHARS, SAFETY_TOPICS, ChannelKind, ReplyAction, channel_kind
 from .context import ReplyContext
-from .phrases import (
-    CHANNEL_MAX_CHARS,
-    CHANNEL_TIMEFRAME,
-    SAFETY_TOPICS,
-    TOPICS_NEEDING_PRIVATE_DETAILS,
-    ChannelKind,
-    ReplyAction,
-    channel_kind,
-    topic_guide,
-)
+from .phrases import CHANNEL_TIMEFRAME, TOPICS_NEEDING_PRIVATE_DETAILS, topic_guide
 from .reading import name_parts
 
 # Spanish and French: (issue, next step, team) per topic, and the channel's time frame.

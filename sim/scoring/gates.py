@@ -11,15 +11,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..vocab import PLATFORM_HARD_LIMIT, SAFETY_TOPICS
 from . import coherence
 from .context import ReplyContext
-from .phrases import (
-    LANGUAGE_NAMES,
-    PLATFORM_HARD_LIMIT,
-    SAFETY_TOPICS,
-    SCORED_LANGUAGES,
-    topic_guide,
-)
+from .phrases import LANGUAGE_NAMES, SCORED_LANGUAGES, topic_guide
 from .reading import Reading
 
 FAIL_CAP = 10.0  # a reply that must never go out

@@ -40,8 +40,9 @@ from importlib import resources
 
 import numpy as np
 
+from ..vocab import SAFETY_TOPICS, ChannelKind, ReplyAction
 from .context import ReplyContext
-from .phrases import SAFETY_TOPICS, TOPICS_NEEDING_PRIVATE_DETAILS, ChannelKind, ReplyAction
+from .phrases import TOPICS_NEEDING_PRIVATE_DETAILS
 from .reading import Reading
 
 CRITERIA = ("resolution", "empathy", "personalization", "ownership", "channel_fit", "basics")

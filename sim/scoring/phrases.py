@@ -18,69 +18,22 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from types import MappingProxyType
 
 from .. import calibration as cal
 
+# The channel and action words live in sim.vocab; re-exported here for the scorer's callers.
+from ..vocab import CHANNEL_ALIASES as CHANNEL_ALIASES
+from ..vocab import CHANNEL_MAX_CHARS as CHANNEL_MAX_CHARS
+from ..vocab import PLATFORM_HARD_LIMIT as PLATFORM_HARD_LIMIT
+from ..vocab import PRIVATE_SOCIAL_MAX_CHARS as PRIVATE_SOCIAL_MAX_CHARS
+from ..vocab import SAFETY_TOPICS as SAFETY_TOPICS
+from ..vocab import SOCIAL_KINDS as SOCIAL_KINDS
+from ..vocab import ChannelKind as ChannelKind
+from ..vocab import ReplyAction as ReplyAction
+from ..vocab import channel_kind as channel_kind
+from ..vocab import max_chars as max_chars
 
-class ReplyAction(StrEnum):
-    """What the rep does with the complaint besides writing the text."""
-
-    REPLY_PUBLIC = "reply_public"
-    MOVE_TO_DM = "move_to_dm"
-    ESCALATE = "escalate"
-    OFFER_REMEDY = "offer_remedy"
-
-
-class ChannelKind(StrEnum):
-    """The kinds of channel the scorer knows; a scenario's channel names map onto them."""
-
-    TWITTER = "twitter"
-    FACEBOOK = "facebook"
-    INSTAGRAM = "instagram"
-    REVIEW = "review"
-    EMAIL = "email"
-    CHAT = "chat"
-    PHONE = "phone"
-    OTHER = "other"
-
-
-# Scenario files name channels freely; these names (and names starting with them, such as
-# "twitter_dm") map onto a kind. Anything else is OTHER.
-CHANNEL_ALIASES: Mapping[str, ChannelKind] = MappingProxyType(
-    {
-        "twitter": ChannelKind.TWITTER, "x": ChannelKind.TWITTER, "tweet": ChannelKind.TWITTER,
-        "facebook": ChannelKind.FACEBOOK, "fb": ChannelKind.FACEBOOK,
-        "instagram": ChannelKind.INSTAGRAM, "ig": ChannelKind.INSTAGRAM,
-        "review": ChannelKind.REVIEW, "reviews": ChannelKind.REVIEW,
-        "trustpilot": ChannelKind.REVIEW, "yelp": ChannelKind.REVIEW,
-        "tripadvisor": ChannelKind.REVIEW,
-        "email": ChannelKind.EMAIL, "e_mail": ChannelKind.EMAIL, "mail": ChannelKind.EMAIL,
-        "chat": ChannelKind.CHAT, "webchat": ChannelKind.CHAT, "livechat": ChannelKind.CHAT,
-        "live_chat": ChannelKind.CHAT, "messenger": ChannelKind.CHAT,
-        "whatsapp": ChannelKind.CHAT, "sms": ChannelKind.CHAT,
-        "phone": ChannelKind.PHONE, "voice": ChannelKind.PHONE, "call": ChannelKind.PHONE,
-        "telephone": ChannelKind.PHONE,
-    }
-)  # fmt: skip
-# Longest reply that can go out on each channel, in characters. Twitter's 280 is the platform's
-# hard limit; the others are house limits (model assumptions): readable without "see more" on
-# Facebook/Instagram, one chat bubble, one spoken turn on the phone, a readable e-mail.
-CHANNEL_MAX_CHARS: Mapping[ChannelKind, int] = MappingProxyType(
-    {
-        ChannelKind.TWITTER: 280,
-        ChannelKind.FACEBOOK: 1000,
-        ChannelKind.INSTAGRAM: 600,
-        ChannelKind.REVIEW: 1000,
-        ChannelKind.EMAIL: 5000,
-        ChannelKind.CHAT: 500,
-        ChannelKind.PHONE: 600,
-        ChannelKind.OTHER: 1000,
-    }
-)
-# Limits the platform itself enforces: a post over them cannot be sent at all.
-PLATFORM_HARD_LIMIT = frozenset({ChannelKind.TWITTER})
 # When a good reply promises the next update, by channel (used in the better replies).
 CHANNEL_TIMEFRAME: Mapping[ChannelKind, str] = MappingProxyType(
     {
@@ -94,27 +47,7 @@ CHANNEL_TIMEFRAME: Mapping[ChannelKind, str] = MappingProxyType(
         ChannelKind.OTHER: "today",
     }
 )
-SOCIAL_KINDS = frozenset({ChannelKind.TWITTER, ChannelKind.FACEBOOK, ChannelKind.INSTAGRAM})
 DEFAULT_BRAND = "Stormdesk Air"
-PRIVATE_SOCIAL_MAX_CHARS = 1000  # a DM on a social platform: one screen, not the public limit
-
-
-def max_chars(kind: ChannelKind, public: bool) -> int:
-    """Longest reply that fits: the public limit on a post, a screen in a social DM."""
-    if not public and kind in SOCIAL_KINDS:
-        return PRIVATE_SOCIAL_MAX_CHARS
-    return CHANNEL_MAX_CHARS[kind]
-
-
-def channel_kind(channel: str) -> ChannelKind:
-    """The :class:`ChannelKind` of a scenario channel name (``"twitter_dm"`` → TWITTER)."""
-    key = re.sub(r"[\s\-]+", "_", channel.strip().casefold())
-    if key in CHANNEL_ALIASES:
-        return CHANNEL_ALIASES[key]
-    for part in key.split("_"):
-        if part in CHANNEL_ALIASES:
-            return CHANNEL_ALIASES[part]
-    return ChannelKind.OTHER
 
 
 # --- Topics -----------------------------------------------------------------------------------
@@ -133,6 +66,7 @@ class TopicGuide:
     team: str
 
 
+# One guide per sim.vocab.Topic (tests/test_vocab.py checks that they match).
 TOPIC_GUIDES: Mapping[str, TopicGuide] = MappingProxyType(
     {
         "billing": TopicGuide(
@@ -227,7 +161,6 @@ TOPIC_GUIDES: Mapping[str, TopicGuide] = MappingProxyType(
 # The topics whose fixes need account or order details (in public they belong in DM) are the
 # model's: one definition, in sim.calibration.
 TOPICS_NEEDING_PRIVATE_DETAILS = cal.TOPICS_NEEDING_PRIVATE_DETAILS
-SAFETY_TOPICS = frozenset({"product_safety"})
 
 
 def topic_guide(topic: str) -> TopicGuide:

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..vocab import SAFETY_TOPICS, SOCIAL_KINDS, ChannelKind, ReplyAction, channel_kind, max_chars
 from . import coherence, language
 from .context import ReplyContext
 from .phrases import (
@@ -28,15 +29,9 @@ from .phrases import (
     NAME_SUFFIXES,
     PHRASES,
     PLACEHOLDER_PATTERN,
-    SAFETY_TOPICS,
-    SOCIAL_KINDS,
     TOPIC_GUIDES,
     WORD_NAMES,
-    ChannelKind,
     LanguagePhrases,
-    ReplyAction,
-    channel_kind,
-    max_chars,
     topic_guide,
 )
 

@@ -21,6 +21,9 @@ from .pg import Postgres, pg_bin
 
 PASSWORD = "correct-horse-42"
 TABLES = (
+    "team_event",
+    "team_member",
+    "team_exercise",
     "note",
     "action",
     "exercise",

@@ -1,132 +1,26 @@
-"""The ``stormdesk`` command: run scenarios, list and validate the library.
-
-Other packages add command groups through the ``stormdesk.commands`` entry point (the trainer
-adds ``stormdesk trainer``), so ``sim`` never imports them.
-"""
+"""``stormdesk run``, ``stormdesk scenarios`` and ``stormdesk validate``: one scenario at a time."""
 
 from __future__ import annotations
 
 import json
 import sys
-import time
-from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 from rich import box
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__
-
-if TYPE_CHECKING:
-    from .scenario import ScenarioError
-
-# sim.scenario (pydantic, its models built on import) loads in the commands that read a
-# scenario, so `stormdesk --help` and `stormdesk erlang` start without it.
-
-EXIT_BAD_INPUT = 2
-LIBRARY = Path(__file__).resolve().parent.parent / "scenarios"
-
-err = Console(stderr=True)
-# Tables fit the terminal; piped or captured output is 80 columns (or $COLUMNS).
-out = Console()
-
-
-def resolve_scenario_path(name: str) -> Path:
-    """A path as given, or a library id such as ``product_recall``."""
-    p = Path(name)
-    if p.exists() or p.suffix == ".toml":
-        return p
-    candidate = LIBRARY / f"{name}.toml"
-    return candidate if candidate.exists() else p
-
-
-def fail_bad_input(error: ScenarioError) -> None:
-    """Print one line per problem on stderr and exit 2 (no traceback)."""
-    for problem in error.problems:
-        click.echo(str(problem), err=True)
-    sys.exit(EXIT_BAD_INPUT)
-
-
-def load_or_exit(name: str):
-    path = resolve_scenario_path(name)
-    if not path.exists() and path.suffix != ".toml" and len(path.parts) == 1:
-        import difflib
-
-        ids = sorted(p.stem for p in LIBRARY.glob("*.toml"))
-        close = difflib.get_close_matches(name, ids, n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        click.echo(
-            f"{name}: no such file or library scenario ({hint}`stormdesk scenarios` lists them)",
-            err=True,
-        )
-        sys.exit(EXIT_BAD_INPUT)
-    from .scenario import ScenarioError, load_scenario
-
-    try:
-        return load_scenario(path)
-    except ScenarioError as e:
-        fail_bad_input(e)
-
-
-def apply_settings(spec, settings: tuple[str, ...]):
-    """``spec`` with ``--set PATH=VALUE`` changes, checked as a whole; exit 2 on a bad one."""
-    if not settings:
-        return spec
-    from .experiments import parse_value
-
-    overrides = {}
-    for item in settings:
-        path, sep, value = item.partition("=")
-        if not sep or not path.strip():
-            click.echo(f"--set {item}: expected PATH=VALUE, e.g. shifts.night.reps=4", err=True)
-            sys.exit(EXIT_BAD_INPUT)
-        overrides[path.strip()] = parse_value(value)
-    from .scenario import ScenarioError
-
-    try:
-        return spec.with_overrides(overrides)
-    except ScenarioError as e:
-        fail_bad_input(e)
-
-
-class DelayedProgress:
-    """A progress bar on stderr that appears only once a run has taken more than a second."""
-
-    def __init__(self, label: str, enabled: bool = True, delay_s: float = 1.0):
-        self.label = label
-        self.enabled = enabled and err.is_terminal
-        self.delay_s = delay_s
-        self.t0 = time.perf_counter()
-        self._progress = None
-        self._task = None
-
-    def __call__(self, done: float, total: float) -> None:
-        if not self.enabled:
-            return
-        if self._progress is None:
-            if time.perf_counter() - self.t0 < self.delay_s:
-                return
-            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-            self._progress = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                TextColumn("{task.percentage:>3.0f}%"),
-                TimeRemainingColumn(),
-                console=err,
-                transient=True,
-            )
-            self._progress.start()
-            self._task = self._progress.add_task(self.label, total=total)
-        self._progress.update(self._task, completed=done)
-
-    def close(self) -> None:
-        if self._progress is not None:
-            self._progress.stop()
+from .common import (
+    EXIT_BAD_INPUT,
+    LIBRARY,
+    DelayedProgress,
+    apply_settings,
+    err,
+    load_or_exit,
+    out,
+    resolve_scenario_path,
+)
 
 
 def _fmt(v, kind: str = "num") -> str:
@@ -224,7 +118,7 @@ def interval_tables(results, table, minutes: int) -> list[Table]:
     """The interval table over all channels, and the KPIs per complaint origin."""
     import pandas as pd
 
-    from .intervals import combine_channels
+    from ..intervals import combine_channels
 
     both = combine_channels(table)
     multi_day = len({ts.date() for ts in both["interval_start"]}) > 1
@@ -267,25 +161,7 @@ def interval_tables(results, table, minutes: int) -> list[Table]:
     return [t, o]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="stormdesk")
-def main() -> None:
-    """Stormdesk: simulate social-media complaint storms, train reps, plan staffing.
-
-    \b
-    Quick start:
-      stormdesk scenarios                                  # the scenario library
-      stormdesk run product_recall --seed 3                # KPIs per channel
-      stormdesk run scenarios/product_recall.toml --json   # one JSON object on stdout
-      stormdesk run product_recall --plot recall.png       # volume, queue and mood over time
-      stormdesk validate scenarios/*.toml                  # check scenario files
-
-    A SCENARIO is a path to a .toml file or the id of a library scenario (its file stem).
-    Bad input exits with status 2 and one line per problem: file, field, value, problem.
-    """
-
-
-@main.command("run")
+@click.command("run")
 @click.argument("scenario")
 @click.option(
     "--seed", type=int, default=None, help="Random seed (default: the file's [scenario] seed)."
@@ -350,7 +226,7 @@ def run_cmd(
         --set 'incidents[0]={ name = "storm", start_hour = 34, duration_hours = 6,
                multiplier = 5 }'
     """
-    from . import run
+    from .. import run
 
     if intervals_out and not interval:
         click.echo("--intervals-out needs --interval 15, 30 or 60", err=True)
@@ -371,7 +247,7 @@ def run_cmd(
             out.print(table)
         out.print(Text(KPI_NOTES, style="dim"))
     if plot:
-        from .plots import save_storm_plot
+        from ..plots import save_storm_plot
 
         path = save_storm_plot(results, plot)
         err.print(f"plot written to {path}")
@@ -396,7 +272,7 @@ def run_cmd(
             err.print(f"interval table written to {path}")
 
 
-@main.command("scenarios")
+@click.command("scenarios")
 @click.option(
     "--dir",
     "directory",
@@ -406,7 +282,7 @@ def run_cmd(
 )
 def scenarios_cmd(directory: str | None) -> None:
     """List the scenario library: id (file stem), name and what it teaches."""
-    from .scenario import ScenarioError, load_scenario
+    from ..scenario import ScenarioError, load_scenario
 
     folder = Path(directory) if directory else LIBRARY
     t = Table(title=f"scenarios in {folder}", title_justify="left")
@@ -435,7 +311,7 @@ def scenarios_cmd(directory: str | None) -> None:
         sys.exit(EXIT_BAD_INPUT)
 
 
-@main.command("validate")
+@click.command("validate")
 @click.argument("files", nargs=-1, required=True)
 @click.option(
     "--json", "as_json", is_flag=True,
@@ -446,8 +322,8 @@ def validate_cmd(files: tuple[str, ...], as_json: bool) -> None:
 
     Settings that are legal but probably wrong print a warning line (exit status 0).
     """
-    from .checks import scenario_warnings
-    from .scenario import ScenarioError, load_scenario
+    from ..checks import scenario_warnings
+    from ..scenario import ScenarioError, load_scenario
 
     broken = 0
     records = []
@@ -474,30 +350,4 @@ def validate_cmd(files: tuple[str, ...], as_json: bool) -> None:
         sys.exit(EXIT_BAD_INPUT)
 
 
-def _load_plugins() -> None:
-    """Add command groups that other packages register under ``stormdesk.commands``."""
-    for ep in entry_points(group="stormdesk.commands"):
-        try:
-            command = ep.load()
-        except Exception as e:  # a broken plugin must not take the core CLI down
-            err.print(f"[yellow]warning:[/] could not load command {ep.name!r}: {e}")
-            continue
-        main.add_command(command, ep.name)
-
-
-_load_plugins()
-
-from .cli_experiments import COMMANDS  # noqa: E402 — the planner's commands (sweep, staff, erlang)
-
-for c in COMMANDS:
-    main.add_command(c)
-
-from .cli_report import COMMANDS as REPORT_COMMANDS  # noqa: E402 — stormdesk report
-
-for c in REPORT_COMMANDS:
-    main.add_command(c)
-
-from .cli_score import COMMANDS as SCORE_COMMANDS  # noqa: E402 — stormdesk score
-
-for c in SCORE_COMMANDS:
-    main.add_command(c)
+COMMANDS = (run_cmd, scenarios_cmd, validate_cmd)
