@@ -13,7 +13,11 @@ collaborators, each with a public interface:
 - :class:`~sim.model.contagion.Contagion` — pile-ons, re-posts and channel switches;
 - :class:`~sim.model.crisis.CrisisMode` — the crisis trigger and what it changes;
 - :class:`~sim.model.seat.Seat` — the trainee's seat;
-- :class:`~sim.model.accounting.Accounting` — capacity and busy time, the hourly samples.
+- :class:`~sim.model.accounting.Accounting` — capacity and busy time, the hourly samples;
+- :class:`~sim.model.injects.Injects` — decisions and injects from outside while it runs
+  (:meth:`StormModel.set_crisis`, :meth:`~StormModel.holding_statement`,
+  :meth:`~StormModel.inject_complaint`, :meth:`~StormModel.add_incident`,
+  :meth:`~StormModel.add_reps`).
 """
 
 from __future__ import annotations
@@ -46,11 +50,13 @@ from .events import (
     EV_FOLLOW_UP,
     EV_GIVE_UP,
     EV_HOUR,
+    EV_INJECT,
     EV_PILE_ON,
     EV_REPOST,
     EV_SHIFT_OFF,
     EV_SHIFT_ON,
 )
+from .injects import Injects
 from .routing import PRIORITY_PUBLIC, PRIORITY_REACH_TIER, Routing, priority_key, reach_tier
 from .seat import ActionError, ActionOutcome, InboxItem, Seat, TraineeSeat, reaction_of
 from .staff import Staff
@@ -180,6 +186,7 @@ class StormModel(mesa.Model):
         self.books = Accounting(self)
         self.datacollector = self.books.datacollector
         self.crisis_mode = CrisisMode(self)
+        self.injects = Injects(self)
         # A pure queue runs on the fast path (complaints as columns, same draws and results).
         self.path = queue_path.QueuePath(self) if queue_path.applies(self) else None
 
@@ -196,6 +203,7 @@ class StormModel(mesa.Model):
             self.crisis_mode.on_check,
             self.staff.on_break_on,
             self.staff.on_break_off,
+            self.injects.on_incident_arrival,
         )
         self.feed.start()
         for k, edge in enumerate(self.books.edges[1:]):
@@ -324,6 +332,34 @@ class StormModel(mesa.Model):
             scorer=scorer,
         )
 
+    # ------------------------------------------------------------------ decisions and injects
+    # Applied now; the logic and the keyed draws are in :class:`~sim.model.injects.Injects`.
+    def set_crisis(self, on: bool) -> None:
+        """Switch crisis mode on or off now, as the crisis check would."""
+        self.injects.set_crisis(on)
+
+    def holding_statement(self) -> None:
+        """Post a holding statement now: public pile-ons thinned to the end of the storm."""
+        self.injects.holding_statement()
+
+    def inject_complaint(self, channel, topic, *, followers=None, anger=0.8, severity=0.7,
+                         public=None, author=None) -> int:  # fmt: skip
+        """A complaint arrives now from a new customer with ``followers`` (or customer
+        ``author``) on ``channel`` (None: the main public one; ``public=False``: the largest
+        private one) about ``topic``; into the seat if it works the channel. Its id."""
+        return self.injects.inject_complaint(
+            channel, topic, followers=followers, anger=anger, severity=severity,
+            public=public, author=author,
+        )  # fmt: skip
+
+    def add_incident(self, multiplier: float, duration_min: float, topic=None) -> None:
+        """Extra new complaints for ``duration_min`` at (multiplier − 1) × the baseline rate."""
+        self.injects.add_incident(float(multiplier), float(duration_min), topic)
+
+    def add_reps(self, n: int = 1, channels=None) -> list[int]:
+        """``n`` extra reps to the end of the run on ``channels`` (None: the public ones)."""
+        return self.injects.add_reps(n, None if channels is None else list(channels))
+
     # ------------------------------------------------------------------ status and results
     def status(self) -> dict:
         """A cheap live summary of the storm (for a trainer polling every second)."""
@@ -395,6 +431,7 @@ __all__ = [
     "EV_FOLLOW_UP",
     "EV_GIVE_UP",
     "EV_HOUR",
+    "EV_INJECT",
     "EV_PILE_ON",
     "EV_REPOST",
     "EV_SHIFT_OFF",
