@@ -154,6 +154,9 @@ def test_bad_injects_are_refused_clearly(recall):
         m.add_incident(0.5, 60)
     with pytest.raises(ValueError, match="n must be"):
         m.add_reps(0)
+    with pytest.raises(ValueError, match="followers"):
+        m.inject_complaint(None, "recall")
+    assert m.injects.n == 0  # a refused inject takes no key: the next ones replay the same
     queue = sim.load_scenario(LIBRARY / "erlang_c_light.toml")
     fast = StormModel(queue, 1)
     assert fast.path is not None

@@ -129,13 +129,14 @@ class Injects:
         t = self.topic(topic)
         if t is None:
             raise ValueError("inject_complaint: give a topic")
-        key = self._next_key()
         if author is None:
             if followers is None or float(followers) < 0:
                 raise ValueError("inject_complaint: followers must be a number ≥ 0")
-            author = self._new_customer(float(followers), ch)
         elif not 0 <= int(author) < m.population.size:
             raise ValueError(f"inject_complaint: no customer {author}")
+        key = self._next_key()  # only once the inject is sure to happen
+        if author is None:
+            author = self._new_customer(float(followers), ch)
         c = self._arrive(ch, t, float(severity), float(anger), int(author), key, KeyedStream(key))
         if c is None:
             raise ValueError("inject_complaint: the safety cap stopped the run")
