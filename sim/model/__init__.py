@@ -56,7 +56,7 @@ from .events import (
     EV_SHIFT_OFF,
     EV_SHIFT_ON,
 )
-from .injects import Injects
+from .injects import Injects, InjectsFrontDoor
 from .routing import PRIORITY_PUBLIC, PRIORITY_REACH_TIER, Routing, priority_key, reach_tier
 from .seat import ActionError, ActionOutcome, InboxItem, Seat, TraineeSeat, reaction_of
 from .staff import Staff
@@ -90,13 +90,15 @@ class RunWarning:
     message: str
 
 
-class StormModel(mesa.Model):
+class StormModel(InjectsFrontDoor, mesa.Model):
     """A complaint storm on a scenario, with a given seed.
 
     ``StormModel(scenario, seed)`` builds everything; ``run_until(t)`` advances to minute ``t``;
     ``run()`` runs to the end; :meth:`results` gives KPIs, an hourly timeseries and the
     complaints table. With a :class:`TraineeSeat`, :meth:`inbox` and :meth:`act` let a person
-    answer part of the storm.
+    answer part of the storm. Decisions and injects while it runs (``set_crisis``,
+    ``holding_statement``, ``inject_complaint``, ``add_incident``, ``add_reps``) come from
+    :class:`~sim.model.injects.InjectsFrontDoor`.
     """
 
     def __init__(
@@ -331,34 +333,6 @@ class StormModel(mesa.Model):
             weights=weights,
             scorer=scorer,
         )
-
-    # ------------------------------------------------------------------ decisions and injects
-    # Applied now; the logic and the keyed draws are in :class:`~sim.model.injects.Injects`.
-    def set_crisis(self, on: bool) -> None:
-        """Switch crisis mode on or off now, as the crisis check would."""
-        self.injects.set_crisis(on)
-
-    def holding_statement(self) -> None:
-        """Post a holding statement now: public pile-ons thinned to the end of the storm."""
-        self.injects.holding_statement()
-
-    def inject_complaint(self, channel, topic, *, followers=None, anger=0.8, severity=0.7,
-                         public=None, author=None) -> int:  # fmt: skip
-        """A complaint arrives now from a new customer with ``followers`` (or customer
-        ``author``) on ``channel`` (None: the main public one; ``public=False``: the largest
-        private one) about ``topic``; into the seat if it works the channel. Its id."""
-        return self.injects.inject_complaint(
-            channel, topic, followers=followers, anger=anger, severity=severity,
-            public=public, author=author,
-        )  # fmt: skip
-
-    def add_incident(self, multiplier: float, duration_min: float, topic=None) -> None:
-        """Extra new complaints for ``duration_min`` at (multiplier − 1) × the baseline rate."""
-        self.injects.add_incident(float(multiplier), float(duration_min), topic)
-
-    def add_reps(self, n: int = 1, channels=None) -> list[int]:
-        """``n`` extra reps to the end of the run on ``channels`` (None: the public ones)."""
-        return self.injects.add_reps(n, None if channels is None else list(channels))
 
     # ------------------------------------------------------------------ status and results
     def status(self) -> dict:

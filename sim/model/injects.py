@@ -230,6 +230,39 @@ class Injects:
         return added
 
 
+class InjectsFrontDoor:
+    """:class:`~sim.model.StormModel`'s public methods for decisions and injects (a mixin: the
+    model keeps its :class:`Injects` as ``self.injects``). Each acts now, at ``self.now``."""
+
+    injects: Injects
+
+    def set_crisis(self, on: bool) -> None:
+        """Switch crisis mode on or off now, as the crisis check would."""
+        self.injects.set_crisis(on)
+
+    def holding_statement(self) -> None:
+        """Post a holding statement now: public pile-ons thinned to the end of the storm."""
+        self.injects.holding_statement()
+
+    def inject_complaint(self, channel, topic, *, followers=None, anger=0.8, severity=0.7,
+                         public=None, author=None) -> int:  # fmt: skip
+        """A complaint arrives now from a new customer with ``followers`` (or customer
+        ``author``) on ``channel`` (None: the main public one; ``public=False``: the largest
+        private one) about ``topic``; into the seat if it works the channel. Its id."""
+        return self.injects.inject_complaint(
+            channel, topic, followers=followers, anger=anger, severity=severity,
+            public=public, author=author,
+        )  # fmt: skip
+
+    def add_incident(self, multiplier: float, duration_min: float, topic=None) -> None:
+        """Extra new complaints for ``duration_min`` at (multiplier − 1) × the baseline rate."""
+        self.injects.add_incident(float(multiplier), float(duration_min), topic)
+
+    def add_reps(self, n: int = 1, channels=None) -> list[int]:
+        """``n`` extra reps to the end of the run on ``channels`` (None: the public ones)."""
+        return self.injects.add_reps(n, None if channels is None else list(channels))
+
+
 class _Incident:
     """An added incident's extra arrivals: a Poisson stream on ``[start, end)``."""
 
@@ -242,4 +275,4 @@ class _Incident:
         self.j = 0
 
 
-__all__ = ["TAG_INJECT", "Injects"]
+__all__ = ["TAG_INJECT", "Injects", "InjectsFrontDoor"]
