@@ -125,10 +125,13 @@ def bot_seat_runs(
     channels: tuple[str, ...],
     routing: frozenset | None = None,
     n: int = REPLICATIONS,
+    effects: tuple = (),
 ) -> BotRuns:
     """Run the storm ``n`` times with a bot in the seat (cached; ``scenario`` is the cached
     window object of :func:`trainer_web.engine.exercise_scenario`). ``routing``: the trainee
-    run's seat routing log (``StormModel.seat_log``), so the bots get the same customers."""
+    run's seat routing log (``StormModel.seat_log``), so the bots get the same customers.
+    ``effects``: ``(minute, function, args)`` applied in order as ``function(model, *args)`` at
+    their minutes (a team's injects), so the bots face the same storm."""
     import time
 
     t0 = time.perf_counter()
@@ -143,6 +146,9 @@ def bot_seat_runs(
             seat_replication=r,
             seat_routing=routing,
         )
+        for minute, apply, args in effects:
+            model.run_until(minute)
+            apply(model, *args)
         res = model.run().results()
         rows.append(kpi_row(res.kpis, res.complaints, channels))
         c, m = binned(res.complaints, duration)

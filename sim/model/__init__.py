@@ -13,7 +13,11 @@ collaborators, each with a public interface:
 - :class:`~sim.model.contagion.Contagion` — pile-ons, re-posts and channel switches;
 - :class:`~sim.model.crisis.CrisisMode` — the crisis trigger and what it changes;
 - :class:`~sim.model.seat.Seat` — the trainee's seat;
-- :class:`~sim.model.accounting.Accounting` — capacity and busy time, the hourly samples.
+- :class:`~sim.model.accounting.Accounting` — capacity and busy time, the hourly samples;
+- :class:`~sim.model.injects.Injects` — decisions and injects from outside while it runs
+  (:meth:`StormModel.set_crisis`, :meth:`~StormModel.holding_statement`,
+  :meth:`~StormModel.inject_complaint`, :meth:`~StormModel.add_incident`,
+  :meth:`~StormModel.add_reps`).
 """
 
 from __future__ import annotations
@@ -46,11 +50,13 @@ from .events import (
     EV_FOLLOW_UP,
     EV_GIVE_UP,
     EV_HOUR,
+    EV_INJECT,
     EV_PILE_ON,
     EV_REPOST,
     EV_SHIFT_OFF,
     EV_SHIFT_ON,
 )
+from .injects import Injects, InjectsFrontDoor
 from .routing import PRIORITY_PUBLIC, PRIORITY_REACH_TIER, Routing, priority_key, reach_tier
 from .seat import ActionError, ActionOutcome, InboxItem, Seat, TraineeSeat, reaction_of
 from .staff import Staff
@@ -84,13 +90,15 @@ class RunWarning:
     message: str
 
 
-class StormModel(mesa.Model):
+class StormModel(InjectsFrontDoor, mesa.Model):
     """A complaint storm on a scenario, with a given seed.
 
     ``StormModel(scenario, seed)`` builds everything; ``run_until(t)`` advances to minute ``t``;
     ``run()`` runs to the end; :meth:`results` gives KPIs, an hourly timeseries and the
     complaints table. With a :class:`TraineeSeat`, :meth:`inbox` and :meth:`act` let a person
-    answer part of the storm.
+    answer part of the storm. Decisions and injects while it runs (``set_crisis``,
+    ``holding_statement``, ``inject_complaint``, ``add_incident``, ``add_reps``) come from
+    :class:`~sim.model.injects.InjectsFrontDoor`.
     """
 
     def __init__(
@@ -180,6 +188,7 @@ class StormModel(mesa.Model):
         self.books = Accounting(self)
         self.datacollector = self.books.datacollector
         self.crisis_mode = CrisisMode(self)
+        self.injects = Injects(self)
         # A pure queue runs on the fast path (complaints as columns, same draws and results).
         self.path = queue_path.QueuePath(self) if queue_path.applies(self) else None
 
@@ -196,6 +205,7 @@ class StormModel(mesa.Model):
             self.crisis_mode.on_check,
             self.staff.on_break_on,
             self.staff.on_break_off,
+            self.injects.on_incident_arrival,
         )
         self.feed.start()
         for k, edge in enumerate(self.books.edges[1:]):
@@ -395,6 +405,7 @@ __all__ = [
     "EV_FOLLOW_UP",
     "EV_GIVE_UP",
     "EV_HOUR",
+    "EV_INJECT",
     "EV_PILE_ON",
     "EV_REPOST",
     "EV_SHIFT_OFF",

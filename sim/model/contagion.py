@@ -47,6 +47,7 @@ class Contagion:
         self.reach_norm = float(np.mean(fol**cont.reach_weight)) if cont.reach_weight else 1.0
         self.reply_effect = cont.reply_effect
         self.spread_global = 1.0  # crisis holding statement (≤ 1, applied by thinning)
+        self.statement_posted = False  # a holding statement posted by hand stands to the end
         self.n_pile_on_authors = 0
 
     # ------------------------------------------------------------------ pile-ons
@@ -149,7 +150,14 @@ class Contagion:
 
     def holding_statement(self, on: bool) -> None:
         """Crisis mode's holding statement thins every thread's pile-ons while it stands."""
+        on = on or self.statement_posted
         self.spread_global = cal.HOLDING_STATEMENT_SPREAD if on else 1.0
+
+    def post_holding_statement(self) -> None:
+        """The brand posts a holding statement now (a lead's decision): every thread is thinned
+        as by crisis mode's, from now to the end of the storm, whatever crisis mode does."""
+        self.statement_posted = True
+        self.spread_global = min(self.spread_global, cal.HOLDING_STATEMENT_SPREAD)
 
     # ------------------------------------------------------------------ re-posts and switches
     def escalate(self, c: Complaint, chances, out: KeyedStream) -> None:

@@ -62,8 +62,11 @@ class Desk:
         parent: Complaint | None,
         key: int,
         first_draws: tuple | None = None,
+        to_seat: bool = False,
     ) -> Complaint | None:
-        """A complaint arrives now (None: the safety cap stopped the run instead)."""
+        """A complaint arrives now (None: the safety cap stopped the run instead).
+
+        ``to_seat``: it goes to the trainee's seat without a routing draw (an inject)."""
         m = self.m
         if self.next_cid >= m.max_complaints:
             m.halt_at_cap(self.next_cid)
@@ -105,6 +108,8 @@ class Desk:
         if self.auto_ack:
             c.acknowledged = True
             c.patience *= cal.AUTO_ACK_PATIENCE_FACTOR
+        if to_seat:
+            c.trainee = True
         self.route(c)
         return c
 

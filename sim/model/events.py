@@ -7,4 +7,5 @@ the same minute fire in a deterministic order. ``a`` and ``b`` are the handler's
 EV_ARRIVAL, EV_DONE, EV_GIVE_UP, EV_PILE_ON, EV_FOLLOW_UP, EV_REPOST = range(6)
 EV_SHIFT_ON, EV_SHIFT_OFF, EV_HOUR, EV_CRISIS_CHECK = range(6, 10)
 EV_BREAK_ON, EV_BREAK_OFF = range(10, 12)
-N_EVENT_KINDS = 12
+EV_INJECT = 12  # an arrival of an incident added while running (sim.model.injects)
+N_EVENT_KINDS = 13

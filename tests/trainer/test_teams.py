@@ -343,3 +343,101 @@ def test_an_unreplayable_team_answers_409_not_500(app, squad):
     assert lead.get(f"/teams/{tid}/debrief").status_code == 409
     r = lead.get(f"/teams/{tid}/state.json")
     assert r.status_code == 409 and "read-only" in r.get_json()["error"]
+
+
+def test_lead_crisis_and_holding_statement_switch_the_model(app, squad):
+    """crisis_on/crisis_off and the holding statement go through the model's public switches:
+    crisis mode (and its statement) on and off; a posted statement stands after crisis off."""
+    from sim import calibration as cal
+    from trainer_web.teams import engine as teams
+
+    tid, lead = squad["id"], squad["lead"]
+    tjump(app, tid, 2)
+
+    def model():
+        with app.app_context():
+            return teams.cache().get(tid).model
+
+    assert lead.post_json(f"/teams/{tid}/do", {"kind": "crisis_on"}).status_code == 200
+    assert model().crisis and model().spread_global == cal.HOLDING_STATEMENT_SPREAD
+    assert lead.post_json(f"/teams/{tid}/do", {"kind": "crisis_off"}).status_code == 200
+    assert not model().crisis and model().spread_global == 1.0
+    v = lead.get(f"/teams/{tid}/state.json").get_json()
+    assert v["storm"]["crisis"] is False
+    assert lead.post_json(f"/teams/{tid}/do", {"kind": "holding_statement"}).status_code == 200
+    assert lead.post_json(f"/teams/{tid}/do", {"kind": "crisis_on"}).status_code == 200
+    assert lead.post_json(f"/teams/{tid}/do", {"kind": "crisis_off"}).status_code == 200
+    assert model().spread_global == cal.HOLDING_STATEMENT_SPREAD
+
+
+def test_every_inject_and_extra_staff_change_the_storm(app, world, coach):
+    """The viral post and the journalist arrive as high-reach public complaints in the inbox of
+    the rep on that channel (unassigned); the outage and the second incident bring extra
+    complaints of their topics; extra staff adds reps. A replay gives the same views."""
+    from sim.model import StormModel
+    from trainer_web.teams import engine as teams
+    from trainer_web.teams import storm
+    from trainer_web.teams.models import TeamExercise
+
+    add_trainees(app, world["cohort"], ["dana"])
+    tid = make_team(coach, world["cohort"], "alice", "bob: twitter\ndana: facebook")
+    lead, bob, dana = (signed_in(app, n) for n in ("alice", "bob", "dana"))
+    assert lead.post_json(f"/teams/{tid}/do", {"kind": "resume"}).status_code == 200
+    tjump(app, tid, 3)
+    for kind in ("viral_post", "journalist"):
+        r = coach.post_json(f"/teams/{tid}/inject", {"kind": kind})
+        assert r.status_code == 200, r.get_data(as_text=True)
+        if kind == "viral_post":
+            assert f"{storm.VIRAL_FOLLOWERS:,} followers" in r.get_json()["text"]
+    shown = {i["followers"]: i for i in bob.get(f"/teams/{tid}/state.json").get_json()["inbox"]}
+    for reach in (storm.VIRAL_FOLLOWERS, storm.JOURNALIST_FOLLOWERS):
+        item = shown[reach]
+        assert item["channel"] == "twitter" and item["holder"] is None
+        assert item["topic"].replace(" ", "_") == "product_safety", item["topic"]
+    assert not any(
+        i["followers"] == storm.VIRAL_FOLLOWERS
+        for i in dana.get(f"/teams/{tid}/state.json").get_json()["inbox"]
+    )
+    with app.app_context():
+        model = teams.cache().get(tid).model
+        reps_before = len(model.reps)
+        t0 = model.now
+    r = lead.post_json(f"/teams/{tid}/do", {"kind": "extra_staff", "n": 2})
+    assert r.status_code == 200 and "2 reps (cost 240)" in r.get_json()["text"]
+    assert lead.post_json(f"/teams/{tid}/do", {"kind": "extra_staff", "n": 0}).status_code == 400
+    for kind in ("outage", "second_incident"):
+        assert coach.post_json(f"/teams/{tid}/inject", {"kind": kind}).status_code == 200
+    tjump(app, tid, 20)
+    lead.post_json(f"/teams/{tid}/do", {"kind": "pause"})
+    before = {c: c.get(f"/teams/{tid}/state.json").get_json() for c in (lead, bob, dana)}
+    with app.app_context():
+        model = teams.cache().get(tid).model
+        assert len(model.reps) == reps_before + 2
+        cols = model.complaint_columns()
+        team = db.session.get(TeamExercise, tid)
+        plain = StormModel(model.spec, team.seed, trainee=teams.seat_of(team))
+        plain.run_until(model.now)
+        for topic in ("outage", "second_incident"):
+            ours = cols["topic"] == model.topic_index[topic]
+            assert ours.sum() > 0 and cols["created"][ours].min() >= t0, topic
+        assert model.desk.next_cid > plain.desk.next_cid + 5
+        teams.cache().drop(tid)
+    after = {c: c.get(f"/teams/{tid}/state.json").get_json() for c in (lead, bob, dana)}
+    assert before == after
+
+
+def test_the_debriefs_bots_face_the_teams_injects():
+    """The bot-seat comparison applies the team's injects at their minutes: more complaints."""
+    import sim
+    from sim.model import TraineeSeat
+    from tests.conftest import LIBRARY
+    from trainer_web import comparison
+    from trainer_web.teams import storm
+
+    scenario = sim.load_scenario(LIBRARY / "product_recall.toml")
+    seat = TraineeSeat(channels=("twitter", "facebook"))
+    plain = comparison.bot_seat_runs(scenario, 3, seat, seat.channels, None, 1)
+    injected = comparison.bot_seat_runs(
+        scenario, 3, seat, seat.channels, None, 1, effects=((30.0, storm.apply, ("outage",)),)
+    )
+    assert injected.counts.sum() > plain.counts.sum()

@@ -166,8 +166,16 @@ def build(team: TeamExercise) -> dict:
     res = final.model.results()
     you = comparison.kpi_row(res.kpis, res.complaints, team.channels)
     routing = frozenset(final.model.seat_log.items())
+    injects = tuple(
+        (ev.sim_min, storm.apply, (ev.kind,)) for ev in events if ev.kind in storm.INJECT_KINDS
+    )  # the bots face the same injects; the lead's decisions are the team's own
     bots = comparison.bot_seat_runs(
-        engine.scenario_of(team), team.seed, teams.seat_of(team), tuple(team.channels), routing
+        engine.scenario_of(team),
+        team.seed,
+        teams.seat_of(team),
+        tuple(team.channels),
+        routing,
+        effects=injects,
     )
     rows = comparison.compare(you, bots)
     for r in rows:  # the comparison speaks to one trainee; here it is the team's seat
@@ -190,7 +198,8 @@ def build(team: TeamExercise) -> dict:
         "members": contributions(team, events),
         "timeline": timeline(team, events),
         "handoffs": handoffs(team, events),
-        "staff_cost": sum(ev.kind == "extra_staff" for ev in events) * storm.EXTRA_STAFF_COST,
+        "staff_cost": sum(storm.staff_of(ev) for ev in events if ev.kind == "extra_staff")
+        * storm.EXTRA_STAFF_COST,
     }
 
 
@@ -229,7 +238,7 @@ def results_rows(cohort) -> list[dict]:
                 else None,
                 "crisis_on_at": first("crisis_on"),
                 "holding_statement_at": first("holding_statement"),
-                "extra_staff": sum(e.kind == "extra_staff" for e in events),
+                "extra_staff": sum(storm.staff_of(e) for e in events if e.kind == "extra_staff"),
                 "reassignments": sum(r["kind"] == "reassign" for r in tl),
                 "slow_handoffs": sum(h["slow"] for h in handoffs(team, events)),
                 "injects": sum(e.kind in storm.INJECT_KINDS for e in events),

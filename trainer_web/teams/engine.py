@@ -227,14 +227,13 @@ def _note_event(entry: TeamLive, ev: TeamEvent) -> None:
         entry.notes.setdefault(cid, []).append(
             {"member": ev.member_id, "min": round(ev.sim_min, 1), "text": ev.text}
         )
-    elif k in storm.LEAD_KINDS:
-        storm.apply(entry.model, k)
+    elif k in storm.LEAD_KINDS or k in storm.INJECT_KINDS:
+        n = storm.staff_of(ev)
+        storm.apply(entry.model, k, n)
         if k == "holding_statement":
             entry.holding = True
         elif k == "extra_staff":
-            entry.staff_requested += 1
-        if entry.holding and k.startswith("crisis"):
-            storm.apply(entry.model, "holding_statement")  # the crisis switch resets the spread
+            entry.staff_requested += n
     if k in storm.LEAD_KINDS or k in storm.INJECT_KINDS or k in ("pause", "resume"):
         entry.feed.append(
             {
@@ -457,7 +456,9 @@ def record(
         else:
             ev.text = LEAD_TEXT.get(kind, kind)
             if kind == "extra_staff":
-                ev.text += f" (cost {storm.EXTRA_STAFF_COST:g})"
+                n = _staff_n(payload)
+                ev.result = {"n": n}
+                ev.text += f": {n} rep{'s' * (n > 1)} (cost {n * storm.EXTRA_STAFF_COST:g})"
         try:
             db.session.add(ev)
             team.n_events += 1
@@ -476,14 +477,19 @@ def record(
             db.session.rollback()
             cache().drop(team.id)
             raise
-        if out is None and kind in storm.LEAD_KINDS:
-            pass
         _note_event(entry, ev)
         entry.n_actions += 1
         entry.debrief = None
         answer["seq"] = ev.seq
         answer["text"] = ev.text
     return answer
+
+
+def _staff_n(payload: dict) -> int:
+    n = payload.get("n", 1)
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= storm.MAX_EXTRA_STAFF:
+        raise Rejected(400, f"extra_staff: n must be a whole number 1–{storm.MAX_EXTRA_STAFF}")
+    return n
 
 
 def _inject_text(team: TeamExercise, entry: TeamLive, kind: str, payload: dict) -> str:
@@ -494,7 +500,7 @@ def _inject_text(team: TeamExercise, entry: TeamLive, kind: str, payload: dict) 
         return text.strip()
     topic = next(iter(engine.scenario_of(team).incidents), None)
     topic_name = topic.topic.replace("_", " ") if topic else "problem"
-    return INJECT_TEXT[kind].format(reach="250,000", topic=topic_name)
+    return INJECT_TEXT[kind].format(reach=f"{storm.VIRAL_FOLLOWERS:,}", topic=topic_name)
 
 
 # --- What each member sees -------------------------------------------------------------------
