@@ -99,16 +99,16 @@ def build_results(model) -> Results:
     # a rep's hands or back in the queue for a follow-up (in_service). open = the two together.
     waiting = still_open & ~answered
     in_service = still_open & answered
-    wait = np.where(
-        answered,
-        fr - a["created"],
-        np.where(np.isnan(a["wait_end"]), end - a["created"], a["wait_end"] - a["created"]),
-    )
+    # wait = first answer (or give-up, or the end of the run) − arrival, in one new column.
+    wait = np.where(answered, fr, a["wait_end"])
+    np.copyto(wait, end, where=np.isnan(wait))
+    wait -= a["created"]
     midnights = model.clock.midnights()
     next_midnight = midnights[
         np.minimum(np.searchsorted(midnights, a["created"], side="right"), len(midnights) - 1)
     ]
     same_day = answered & (fr < next_midnight)
+    del next_midnight
 
     channels = {}
     for i, name in enumerate(model.channel_names):
@@ -138,6 +138,7 @@ def build_results(model) -> Results:
     created = a["created"][counted]
     edges = model.clock.clock_hour_edges()
     per_hour = np.histogram(created, bins=edges)[0] if len(edges) > 1 else np.array([len(created)])
+    del created, still_open, waiting, in_service, same_day
     churned = counted & (a["churned"] == 1)
     value = model.population.value
     impressions = float(a["followers"][counted & (a["public"] == 1)].sum())
@@ -205,11 +206,41 @@ def _names(enum, codes: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=labels)
 
 
+def _labels(labels: list[str], codes: np.ndarray):
+    """``labels[codes]`` (numpy indexing: -1 is the last label) as the column pandas makes of
+    strings (pandas 3: its Arrow-backed ``str`` dtype)."""
+    dtype = pd.Series(np.array(labels[:1], dtype=object)).dtype  # what pandas infers
+    if getattr(dtype, "storage", None) != "pyarrow":
+        # Object arrays of the (shared) label strings for pandas to take as it does: a numpy
+        # unicode array would cost 4 bytes a character per row.
+        return np.array(labels, dtype=object)[codes]
+    # Arrow's own buffers (int64 offsets, UTF-8 bytes) filled here a block of rows at a time:
+    # no object array of a pointer per row to convert, and no builder growing its buffers —
+    # for a million rows ~40 MB less at the results' peak.
+    import pyarrow as pa
+
+    encoded = [label.encode() for label in labels]
+    sizes = np.array([len(b) for b in encoded], dtype=np.int64)
+    n = len(codes)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    for i in range(0, n, _LABEL_BLOCK):
+        block = offsets[i + 1 : i + 1 + _LABEL_BLOCK]
+        np.cumsum(sizes[codes[i : i + _LABEL_BLOCK]], out=block)
+        block += offsets[i]
+    data = np.empty(int(offsets[-1]), dtype=np.uint8)
+    for i in range(0, n, _LABEL_BLOCK):
+        chunk = b"".join([encoded[c] for c in codes[i : i + _LABEL_BLOCK].tolist()])
+        data[offsets[i] : offsets[i] + len(chunk)] = np.frombuffer(chunk, dtype=np.uint8)
+    strings = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data))
+    return pd.arrays.ArrowStringArray(strings, dtype=dtype)
+
+
+_LABEL_BLOCK = 1 << 16
+
+
 def _complaints_frame(model, a, wait, counted, answered, gave_up) -> pd.DataFrame:
-    # Object arrays of the (shared) name strings: a numpy unicode array would cost 4 bytes a
-    # character per row before pandas turns it into its string dtype.
-    names = np.array([*model.channel_names, "?"], dtype=object)
-    topics = np.array([*model.topic_names, "?"], dtype=object)
+    channel = _labels([*model.channel_names, "?"], a["channel"])
+    topic = _labels([*model.topic_names, "?"], a["topic"])
     return pd.DataFrame(
         {
             "id": a["cid"],
@@ -217,9 +248,9 @@ def _complaints_frame(model, a, wait, counted, answered, gave_up) -> pd.DataFram
             "root": a["root"],
             "generation": a["generation"],
             "origin": _names(Origin, a["origin"]),
-            "channel": names[a["channel"]],
+            "channel": channel,
             "public": a["public"].astype(bool),
-            "topic": topics[a["topic"]],
+            "topic": topic,
             "author": a["author"],
             "followers": a["followers"],
             "anger": a["anger"],

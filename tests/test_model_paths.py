@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+import pandas as pd
 import pytest
 
 import sim
@@ -42,7 +44,10 @@ def _assert_same(a, b):
     assert a.timeseries.equals(b.timeseries)
 
 
-@pytest.mark.parametrize("name", ["erlang_a_short_patience", "erlang_c_heavy"])
+@pytest.mark.parametrize(
+    "name",
+    ["erlang_a_long_patience", "erlang_a_short_patience", "erlang_c_heavy", "erlang_c_light"],
+)
 def test_library_pure_queues_take_the_fast_path_with_identical_results(name, monkeypatch):
     sc = sim.load_scenario(LIBRARY / f"{name}.toml").with_overrides({"scenario.duration_hours": 30})
     _assert_same(*_both(sc, 2, monkeypatch))
@@ -79,3 +84,46 @@ def test_the_fast_path_stays_off_where_something_feeds_back():
     assert StormModel(queue, 1).path is not None
     follow_ups = queue.with_overrides({"behaviour.follow_ups": True})
     assert StormModel(follow_ups, 1).path is None
+
+
+def test_a_finished_run_builds_its_complaints_table_over_the_models_own_columns(monkeypatch):
+    # Once the run is over its columns never change: the table reads them in place (no copy)
+    # and the draws only the running needed are freed — with the same table as the general path.
+    sc = sim.load_scenario(LIBRARY / "erlang_a_short_patience.toml").with_overrides(
+        {"scenario.duration_hours": 30}
+    )
+    fast = StormModel(sc, 3)
+    with monkeypatch.context() as mp:
+        mp.setattr(queue_path, "applies", lambda model: False)
+        general = StormModel(sc, 3)
+    fast.run_until(600.5)
+    mid = fast.results().complaints
+    assert not np.shares_memory(mid.closed_min.to_numpy(), fast.path.closed)
+    assert fast.path.z is not None  # still running: nothing freed
+    fast.run()
+    first, again = fast.results(), fast.results()
+    frame = first.complaints
+    for name, column in [
+        ("first_response_min", fast.path.first_response),
+        ("closed_min", fast.path.closed),
+        ("score", fast.path.score),
+        ("created_min", fast.exo.time),
+    ]:
+        assert np.shares_memory(frame[name].to_numpy(), column), name
+    assert fast.path.z is None and fast.path.handle is None and fast.feed.handle is None
+    _assert_same(first, general.run().results())
+    _assert_same(again, first)
+
+
+def test_labels_match_numpy_indexing_as_pandas_strings():
+    from sim.results import _labels
+
+    labels = ["phone", "twitter", "", "é-mail", "?"]
+    codes = np.array([0, 1, -1, 3, 2, 2, 0, -2] * 20_000, dtype=np.int16)
+    got = _labels(labels, codes)
+    want = pd.Series(np.array(labels, dtype=object)[codes])  # as pandas takes object strings
+    assert pd.Series(got).dtype == want.dtype
+    assert pd.Series(got).equals(want)
+    assert len(_labels(labels, codes[:0])) == 0
+    with pytest.raises(IndexError):
+        _labels(labels, np.array([0, 5], dtype=np.int8))

@@ -13,6 +13,7 @@ Shift and hourly events still go through their collaborators.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import heapq
 import math
@@ -62,6 +63,20 @@ def _items(values: np.ndarray) -> memoryview:
     return memoryview(np.ascontiguousarray(values))
 
 
+def _return_freed_memory() -> None:
+    """Hand freed heap pages back to the system (glibc's ``malloc_trim``; elsewhere nothing).
+
+    Arrays of a few MB come from the C heap once glibc has raised its mmap threshold (it does
+    after the first such block is freed), and freeing them in the middle of the heap keeps the
+    pages resident: for a million complaints ~60 MB that the results would otherwise add to.
+    """
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError):  # not glibc (musl, macOS, Windows)
+        return
+    trim(0)
+
+
 def _filled(code: str, value, n: int) -> array:
     return array(code, [value]) * n
 
@@ -98,7 +113,7 @@ class QueuePath:
         self.first_response = _filled("d", math.nan, n)
         self.wait_end = _filled("d", math.nan, n)
         self.closed = _filled("d", math.nan, n)
-        self.score = _filled("d", math.nan, n)
+        self.score = _filled("f", math.nan, n)  # float32, as the ledger keeps it
         self.queue: list[int] = []  # FIFO of waiting complaint ids (the gone skipped lazily)
         self.head = 0
         self.n_waiting = 0
@@ -106,6 +121,9 @@ class QueuePath:
         self.public = bool(model.channel_public[0])
         self.dm_topic = model.desk.dm_topic
         model.routing.refill = self.refill  # shift starts hand reps work from this queue
+        # The arrivals are handed out by this loop, not by the feed's rows: the path owns the
+        # handle and patience columns (and frees them with the draws once the run is over).
+        feed.handle = feed.patience = None
 
     # ------------------------------------------------------------------ the loop
     def advance(self, until: float) -> None:
@@ -256,23 +274,42 @@ class QueuePath:
             for cid in rep.active:
                 yield rep, 0, self.first_response[cid]
 
+    def release_spent(self) -> None:
+        """Free what only the running needs (handle, patience, pre-drawn uniforms and normals,
+        the served front of the queue): called once the run is over, before its results."""
+        self.handle = self.patience = None
+        self.z = self.u_apology = self.u_canned = self.u_outcome = None
+        self.queue = []
+        self.head = 0
+        _return_freed_memory()
+
     def columns(self) -> dict[str, np.ndarray]:
-        """The complaints so far as the ledger's columns (:data:`sim.ledger.COLUMNS`), by id."""
+        """The complaints so far as the ledger's columns (:data:`sim.ledger.COLUMNS`), by id.
+
+        Part-way through a run they are copies (the run goes on changing these columns); once
+        the run is over nothing changes them again and they are the model's own columns.
+        """
         m = self.m
         k = self.next_cid
         exo = m.exo
+        final = m.finished
+        if final:
+            self.release_spent()
         ids = np.arange(k, dtype=np.int64)
 
         def view(col: array, dtype) -> np.ndarray:
-            # A copy: the run goes on changing these columns after the results are taken.
-            return np.frombuffer(col, dtype=dtype, count=k).copy() if k else np.empty(0, dtype)
+            if not k:
+                return np.empty(0, dtype)
+            values = np.frombuffer(col, dtype=dtype, count=k)
+            return values if final else values.copy()
 
         author = exo.author[:k]
         cols = {
             "cid": ids,
             "parent": np.full(k, -1, dtype=np.int64),
             "root": ids,
-            "generation": np.zeros(k, dtype=np.int64),
+            "generation": np.zeros(k, dtype=np.int64),  # zeros: pages untouched until read
+            "pile_ons": np.zeros(k, dtype=np.int64),
             "origin": np.full(k, int(Origin.NEW), dtype=np.int8),
             "channel": np.zeros(k, dtype=np.int8),
             "public": np.full(k, self.public),
@@ -281,15 +318,15 @@ class QueuePath:
             "followers": m.population.followers[author],
             "anger": m.feed.anger[:k],
             "severity": exo.severity[:k],
-            "created": exo.time[:k].copy(),
+            "created": exo.time[:k] if final else exo.time[:k].copy(),
             "first_response": view(self.first_response, np.float64),
             "wait_end": view(self.wait_end, np.float64),
             "closed": view(self.closed, np.float64),
-            "state": view(self.state, np.uint8),
-            "outcome": view(self.outcome, np.uint8),
-            "score": view(self.score, np.float64),
+            "state": view(self.state, np.int8),
+            "outcome": view(self.outcome, np.int8),
+            "score": view(self.score, np.float32),
             "satisfied": view(self.satisfied, np.int8),
-            "in_dm": view(self.in_dm, np.uint8),
+            "in_dm": view(self.in_dm, np.int8),
         }
         zero = np.zeros(k, dtype=np.int8)
         out = {}
