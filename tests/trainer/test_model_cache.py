@@ -8,6 +8,7 @@ import pytest
 
 import sim.scoring
 from trainer_web import config, engine
+from trainer_web.engine import livecache
 from trainer_web.extensions import db
 from trainer_web.models import Exercise
 
@@ -49,7 +50,7 @@ def count_scoring(monkeypatch):
         return real(*args, **kw)
 
     monkeypatch.setattr(sim.scoring, "score_reply", counting)
-    monkeypatch.setattr(engine, "score_reply", counting, raising=False)
+    monkeypatch.setattr(livecache, "score_reply", counting)
     return calls
 
 
