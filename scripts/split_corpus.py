@@ -1,12 +1,15 @@
 """Assign the reply corpus's fixed train/dev/test split (run once; the split is committed).
 
 Cases are grouped by batch (id prefix) and band, ordered by a hash of their id, and dealt out
-3:1:1 to train, dev and test, so each split has the same mix of topics, languages and bands.
-The second batch of writing (ids ``x1-…`` to ``x4-…``, written after the scorer's first version,
-in new voices and with new ways to fail) is dealt 1:1 to train and test. Of the third batch,
-``y2-…`` to ``y4-…`` went to train; ``y1-…`` arrived after tuning had ended and is test only. The fourth batch (``z1-…``,
-``z2-…``: new industries and voices, written by writers who never saw the scorer) is dealt
-1:1 to dev and test.
+3:1:1 to train, dev and test, so each split has the same mix of topics, languages and bands. The
+second batch of writing (ids ``x1-…`` to ``x4-…``, written after the scorer's first version, in
+new voices and with new ways to fail) is dealt 1:1 to train and test. Of the third batch,
+``y2-…`` to ``y4-…`` went to train; ``y1-…`` arrived after tuning had ended and is test only.
+The fourth batch (``z1-…``, ``z2-…``: new industries and voices, written by writers who never
+saw the scorer) is dealt 1:1 to dev and test. The fifth (``w1-…`` to ``w4-…``, 2026-12-01: four
+more writers in new industries, blind to the scorer) is dealt by writer: ``w1`` and ``w2`` to
+dev (read case by case to find what the rules misread), ``w3`` and ``w4`` to test (scored only
+before and after).
 Usage: python scripts/split_corpus.py CASES.jsonl [...]  (writes sim/scoring/corpus/). The deal
 depends only on the cases' ids and bands, so re-running it on the committed splits
 (``sim/scoring/corpus/*.jsonl``) reproduces them exactly; a new batch is added the same way.
@@ -33,7 +36,11 @@ def main(paths: list[str]) -> None:
     out = {s: [] for s in set(SPLITS)}
     for key in sorted(groups):
         cases = sorted(groups[key], key=lambda c: hashlib.sha256(c["id"].encode()).hexdigest())
-        if key[0].startswith("z"):  # the fourth batch, new voices written blind: 1:1 dev/test
+        if key[0] in ("w1", "w2"):  # the fifth batch: two writers tuned on, two held out
+            deal = ("dev",)
+        elif key[0] in ("w3", "w4"):
+            deal = ("test",)
+        elif key[0].startswith("z"):  # the fourth batch, new voices written blind: 1:1 dev/test
             deal = ("dev", "test")
         elif key[0] == "y1":  # arrived after tuning had ended: held out
             deal = ("test",)

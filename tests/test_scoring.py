@@ -464,13 +464,25 @@ def test_train_and_dev_agree_with_the_experts():
 
 
 def test_held_out_test_split_does_not_regress():
-    """The test split is scored for reporting, never tuned on. Measured once after the z batch's
-    tuning on train and dev, with the learned layer (the default), 354 scored cases: Spearman
-    0.80, pass/fail 91%, 88% of excellent replies pass, 4.9% of poor ones pass. Issue 9's target
-    (0.85 / 90% / 90% / 2%) is NOT met yet (pass/fail is); this guards the level."""
-    a = corpus.agreement(corpus.load("test"))
+    """The test split is scored for reporting, never tuned on. Its four earlier batches, measured
+    once after the 2026-12-01 round of tuning on train and dev, with the learned layer (the
+    default), 354 scored cases: Spearman 0.795, pass/fail 91%, 87% of excellent replies pass,
+    4.9% of poor ones pass. Issue 9's target (0.85 / 90% / 90% / 2%) is NOT met there (pass/fail
+    is); this guards the level."""
+    a = corpus.agreement([c for c in corpus.load("test") if not c["id"].startswith("w")])
     assert a.spearman >= 0.77 and a.pass_agreement >= 0.88, a
     assert a.excellent_passed >= 0.85 and a.poor_passed <= 0.06, a
+    assert a.unsupported_declined == 1.0, a
+
+
+def test_fifth_batch_held_out_half_meets_the_target():
+    """The fifth batch's two held-out writers (w3, w4: 96 scored cases, blind to the scorer,
+    never read case by case): 0.938 / 96% / 100% / 0% before the 2026-12-01 round, 0.946 /
+    96% / 100% / 0% after. Held to issue 9's targets."""
+    a = corpus.agreement([c for c in corpus.load("test") if c["id"].startswith("w")])
+    assert a.n >= 90, a
+    assert a.spearman >= 0.85 and a.pass_agreement >= 0.90, a
+    assert a.excellent_passed >= 0.90 and a.poor_passed <= 0.02, a
     assert a.unsupported_declined == 1.0, a
 
 
@@ -571,3 +583,114 @@ def test_same_score_in_a_fresh_process():
     here = score_reply(EXCELLENT, PRIYA, calibrated=True).as_dict()
     here = json.loads(json.dumps(here, sort_keys=True))
     assert json.loads(out) == here
+
+
+# --- 2026-12-01 round: what replies do, read more structurally -------------------------------
+# Written for these tests (not corpus cases): each reading in new words, and its near miss.
+def test_a_list_of_promises_with_objects_is_still_stuffing():
+    c = ctx(channel="email", public=False, customer_handle="")
+    r = score_reply(
+        "Dear Priya,\n\nI apologise. I will check your order. I will call the depot. I will chase "
+        "the courier. I will find your parcel. I will update you. I will sort everything.\n\n"
+        "Regards,\nCustomer Care",
+        c,
+    )
+    assert r.gate is not None and r.gate.key == "stuffing" and not r.passed, r.as_dict()
+    # Two promises with a time in a real reply are not a list.
+    r = score_reply(
+        "Priya, four days without movement on a birthday present is rotten timing. I will call "
+        "the Leeds depot this morning. I will text you the new delivery slot by 2pm today.",
+        c,
+    )
+    assert r.gate is None and r.passed, r.as_dict()
+
+
+def test_praise_macro_on_a_complaint_is_off_topic():
+    c = ctx(channel="review", complaint_text="1/5. Found bedbugs in the mattress at your Leeds "
+            "hotel and had to throw away our clothes.", topic="product_quality")  # fmt: skip
+    r = score_reply(
+        "Thank you so much for your wonderful review, Priya! We're delighted you enjoyed your "
+        "stay and can't wait to welcome you back soon.",
+        c,
+    )
+    assert r.gate is not None and r.gate.key == "off_topic" and not r.passed, r.as_dict()
+
+
+def test_promotion_with_a_code_is_off_topic():
+    r = score_reply(
+        "Hi Priya! Did you know we've just launched same-day delivery? Use code FAST10 for 10% "
+        "off your next order!",
+        PRIYA,
+    )
+    assert r.gate is not None and r.gate.key == "off_topic", r.as_dict()
+
+
+def test_what_you_were_told_is_our_promise_not_blame():
+    c = ctx(channel="chat", public=False, topic="refund", customer_handle="",
+            complaint_text="I returned my phone on March 2 and still no refund of $349. You said "
+            "7-10 days, it's been three weeks.")  # fmt: skip
+    r = score_reply(
+        "Thanks for your patience, Priya. Three weeks is well past what you were told, and I'm "
+        "sorry you've had to chase it. I've released the $349 to your card just now; it shows "
+        "within 3 business days.",
+        c,
+    )
+    assert r.gate is None and r.passed and not r.features.blamed_customer, r.as_dict()
+
+
+def test_that_is_on_you_is_blame():
+    c = ctx(channel="phone", public=False, customer_handle="", customer_at_fault=True,
+            topic="product_quality", complaint_text="My phone stopped working after it fell in "
+            "the pool. It's water-resistant! Fix it under warranty.")  # fmt: skip
+    r = score_reply(
+        "Water-resistant isn't waterproof. Honestly, you dropped it in a pool; that's on you, "
+        "not us, so you'd have to pay for the repair.",
+        c,
+    )
+    assert r.gate is not None and r.gate.key == "blame" and not r.passed, r.as_dict()
+
+
+def test_spanish_owning_it_is_not_blame():
+    c = ctx(channel="email", public=False, customer_handle="", topic="refund",
+            customer_name="Lucía Pérez", complaint_text="Cancelé mi reserva dentro de plazo, me "
+            "confirmaron la devolución de 420 € y han pasado tres semanas.")  # fmt: skip
+    r = score_reply(
+        "Hola, Lucía: tiene toda la razón y le pido disculpas. Eso no debería haber pasado. He "
+        "revisado la reserva y le he devuelto los 420 € hoy; le llegan en 2 o 3 días hábiles.",
+        c,
+    )
+    assert r.gate is None and not r.features.blamed_customer, r.as_dict()
+
+
+def test_restating_the_customers_situation_is_acknowledgement():
+    c = ctx(complaint_text="@shop I fly to Calgary on Saturday morning and my new phone, promised "
+            "for Tuesday, still hasn't moved since Monday.", customer_name="Marcus Lee",
+            customer_handle="@marcus")  # fmt: skip
+    r = score_reply(
+        "Marcus, so you need that phone in your hands before you fly on Saturday. I've just "
+        "called the depot: it goes out on tomorrow's first van and reaches you by noon Friday.",
+        c,
+    )
+    emp = next(x for x in r.criteria if x.key == "empathy")
+    assert emp.points >= 0.7 * emp.weight and r.passed, r.as_dict()
+    # The same facts with no word about the customer's situation earn no acknowledgement.
+    r = score_reply(
+        "Marcus, the parcel goes out on tomorrow's first van and reaches you by noon Friday.", c
+    )
+    emp = next(x for x in r.criteria if x.key == "empathy")
+    assert emp.points < 0.5 * emp.weight, r.as_dict()
+
+
+def test_safety_instruction_by_name_with_action_is_care():
+    c = ctx(topic="product_safety", channel="facebook",
+            complaint_text="Strong rotten-egg smell in our basement since your engineer swapped "
+            "the gas meter yesterday. Is this normal??")  # fmt: skip
+    r = score_reply(
+        "Priya, that smell can mean a gas leak, so please get everyone out of the house now and "
+        "don't flip any switches. Once "
+        "outside, ring our 24-hour emergency line on 0800 111 999. I've flagged this to our "
+        "emergency desk and a crew will be with you within the hour.",
+        c,
+    )
+    emp = next(x for x in r.criteria if x.key == "empathy")
+    assert r.gate is None and emp.points >= 0.7 * emp.weight and r.passed, r.as_dict()

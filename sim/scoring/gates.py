@@ -9,6 +9,7 @@ reply must not go out at all) cap the total at :data:`FAIL_CAP`; the others at
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from ..vocab import PLATFORM_HARD_LIMIT, SAFETY_TOPICS
@@ -32,6 +33,7 @@ UNPUNCTUATED_THRESHOLD = 0.4  # …and for a reply with no punctuation at all
 MAX_FEELING_WORDS = 4  # acknowledgements and apologies together, in a reply under 80 words
 LONG_STRETCH = 24
 STRETCH_FUNCTION_SHARE = 0.3
+MIN_PROMISE_LIST = 4  # four short "I will…" sentences, most of the reply: a list of promises
 MAX_BARE_PROMISES = 2  # "I will check, I will sort, I will fix": the third is a list
 MAX_APOLOGIES = 2  # in a short reply; a long e-mail may apologise once more
 LONG_REPLY_WORDS = 80
@@ -158,7 +160,9 @@ def _stuffing(r: Reading, ctx: ReplyContext) -> Gate | None:
         reason = "It does not read as sentences to the customer: words strung together."
     elif r.list_stuffing:
         reason = "A list of words (or the rubric's own names) is not a reply: write sentences."
-    elif r.bare_actions > MAX_BARE_PROMISES and r.bare_actions >= len(r.actions) / 2:
+    elif r.promise_list >= MIN_PROMISE_LIST or (
+        r.bare_actions > MAX_BARE_PROMISES and r.bare_actions >= len(r.actions) / 2
+    ):
         reason = (
             "Promises with nothing in them (\u201cI will check, I will sort\u2026\u201d): "
             "say what you will do, to what, and when."
@@ -248,11 +252,39 @@ def _blame(r: Reading, ctx: ReplyContext) -> Gate | None:
     return None
 
 
+# Thanks for praise the customer never gave: the happy-review macro pasted onto a complaint.
+_PRAISE_MACRO = re.compile(
+    r"thank(?:s| you)(?: so much| very much)? for (?:your|the|such a) (?:wonderful|lovely|kind|"
+    r"great|glowing|fantastic|amazing|positive|brilliant|fabulous|5[- ]star|five[- ]star) "
+    r"(?:review|words|feedback|comments?|rating)|(?:delighted|thrilled|so glad|glad|happy) "
+    r"(?:to hear )?(?:that )?you (?:enjoyed|loved|liked|had a (?:great|lovely|wonderful))|"
+    r"gracias por (?:tu|su) (?:bonita|amable|estupenda|maravillosa|excelente) (?:resena|opinion|"
+    r"valoracion)|(?:nos alegra|encantados de) que (?:hayas|haya|hayan) disfrutado|"
+    r"merci (?:pour|de) (?:votre|ton) (?:gentil|adorable|excellent|super|merveilleux) "
+    r"(?:avis|commentaire|message)|ravis que (?:vous ayez|tu aies) (?:apprecie|aime)"
+)
+
+
 def _off_topic(r: Reading, ctx: ReplyContext) -> Gate | None:
-    if r.promotion and not (r.concrete_action or r.outcome or r.instruction or r.handover):
+    if r.promotion and (
+        not (r.concrete_action or r.outcome or r.instruction or r.handover)
+        or (r.apology in ("none", "generic") and not r.acknowledged)
+    ):
         return Gate(
             "off_topic",
             "Sells to the customer instead of answering their complaint.",
+            OFF_TOPIC_CAP,
+        )
+    if (
+        _PRAISE_MACRO.search(r.norm)
+        and r.apology in ("none", "generic")
+        and not r.acknowledged
+        and not r.owned_mistake
+    ):
+        return Gate(
+            "off_topic",
+            "Thanks the customer for praise they never gave: this is a complaint, so answer "
+            "what went wrong.",
             OFF_TOPIC_CAP,
         )
     on_safety = ctx.topic in SAFETY_TOPICS and r.safety_instruction  # "stop using it" is on topic

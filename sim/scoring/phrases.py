@@ -513,6 +513,10 @@ EN = LanguagePhrases(
         r"(?:seek|get) (?:medical|urgent) (?:help|advice|attention)", r"call (?:999|911|112)",
         r"(?:a )?(?:doctor|gp|pharmacist|a&e|nhs 111|111)", r"not (?:to )?use it",
         r"safe place", r"dispose of", r"quarantine",
+        r"get (?:everyone|everybody|yourselves|yourself|the (?:kids|children|family)) out",
+        r"leave the (?:house|home|flat|building|villa|property|room)(?: now| straight away)?",
+        r"(?:do not|never) (?:flip|use|touch) (?:any )?(?:switches|lights|flames|anything)",
+        r"open (?:the )?(?:windows|doors)", r"(?:ring|call) (?:999|911|112|the (?:gas )?emergency)",
     ),
     dm=(
         r"dms?", r"dm'?e?d", r"message (?:our|the) team on", r"on (?:instagram|facebook|twitter)", r"direct messages?", r"private messages?", r"privately",
@@ -537,12 +541,15 @@ EN = LanguagePhrases(
         r"to", r"(?:it is |that is |this is )?(?:all |entirely |completely )?your (?:own )?fault",
         r"you must have", r"user error", r"as (?:clearly )?(?:stated|explained|mentioned|"
         r"indicated|written|shown)", r"(?:read|check|see) the (?:instructions|manual|terms|small"
-        r" print|fine print)", r"you were (?:told|informed|warned|advised)",
+        r" print|fine print)", r"(?<!what )(?<!than )(?<!as )you were (?:told|informed|warned|advised)(?! (?:by us )?(?:that )?(?:it|we|the refund|your refund) would)",
         r"you (?:agreed|accepted) to (?:our|the) terms", r"if you had (?:read|followed|checked|"
         r"paid|bothered|listened)", r"you (?:clearly )?(?:misunderstood|misread)",
         r"it is (?:clearly )?(?:stated|explained)", r"next time,? (?:please )?(?:read|check|"
         r"follow|make sure|try)", r"on your end", r"your mistake", r"your error",
-        r"not (?:on )?us,? (?:it is|it was|that is) you",
+        r"not (?:on )?us,? (?:it is|it was|that is) you", r"(?:that|it|this) is on you",
+        r"you could (?:have|easily have|just have) (?:used|bought|checked|read|called|booked|"
+        r"downloaded|asked|looked)", r"that is what (?:it|the \w+) is there for",
+        r"you (?:dropped|broke|damaged|lost|forgot|ignored|missed) (?:it|the|your)\b[^.]{0,40}\b(?:so|that is|which)",
         r"if you (?:had|would|would have) (?:used|read|checked|called|rung|rang|followed|looked)",
         r"you would not have had to", r"everyone knows",
         r"as (?:clearly )?(?:outlined|set out|specified|detailed|noted) in",
@@ -637,7 +644,7 @@ EN = LanguagePhrases(
         r"never|this will never|you will never|no more|nothing like this)",
     ),
     liability=(
-        r"(?:accept|admit|take) (?:full |all |complete |total )?(?:legal )?(?:responsibility|"
+        r"(?:accept|admit|take)s? (?:full |all |complete |total )?(?:legal )?(?:responsibility|"
         r"liability|fault)", r"(?:we are|we're|we were|is) (?:fully |entirely )?(?:liable|"
         r"legally responsible|to blame) for", r"(?:our|the) (?:\w+ )?(?:was|is) (?:defective|"
         r"faulty|dangerous|unsafe) and (?:caused|started|burned|burnt|injured|hurt)",
@@ -732,7 +739,9 @@ EN = LanguagePhrases(
             r"safe to (?:keep )?(?:use|using|eat|charge)", r"nothing to worry about"),
     promotion=(r"have you (?:heard|seen) (?:about|of)", r"upgrade today", r"check out our",
                r"special offer", r"use code", r"\d+ ?% off", r"(?:for|from) (?:just|only) [£$€]",
-               r"why not try", r"get a quote", r"now offers?",
+               r"why not try", r"get a quote", r"now offers?", r"have you seen our",
+               r"did you know (?:we|our)", r"(?:link|details) in (?:our )?bio",
+               r"free month when you", r"(?:just|now) launched", r"code [a-z]+\d+",
                r"did you know (?:you can|that you|about|(?:\w+ ){1,2}(?:now )?(?:offers?|sells?|has))", r"download (?:it|our app|the app) "
                r"(?:today|now)", r"start saving", r"earn (?:points|rewards)", r"sign up (?:today|"
                r"now)", r"don't miss (?:out|our)", r"(?:new|latest) (?:collection|range|deals?)"),
@@ -836,7 +845,8 @@ ES = LanguagePhrases(
         r"(?:deja|dejad|deje|dejen)(?: \w+){0,2} de (?:usar|utilizar|cargar|dar|comer)", r"no (?:lo |la )?(?:uses|"
         r"use|utilices|cargues|enchufes|comas|des)", r"desenchufa\w*", r"apaga\w*",
         r"(?:lejos|fuera) del alcance", r"(?:acude|llama) (?:a|al) (?:un )?(?:medico|urgencias|"
-        r"112)",
+        r"112)", r"no (?:toques|toqueis|toque|toquen)", r"(?:salid|sal|salga|salgan) (?:de|ya)",
+        r"(?:bajad|baja|baje) (?:ahora )?el (?:diferencial|automatico)", r"llamad al 112",
     ),
     dm=(r"(?:mensaje|mensajes) (?:directo|privado)s?", r"\bmd\b", r"por privado", r"por dm",
         r"en privado", r"bandeja de entrada", r"te (?:he|hemos) escrito", r"dm"),
@@ -844,7 +854,7 @@ ES = LanguagePhrases(
                   r"cortesia", r"gratis", r"sin coste", r"como disculpa"),
     blame=(
         r"indica claramente", r"si no (?:siguio|leyo|uso|seguiste|leiste)",
-        r"deberias haber(?! (?:recibido|sido|tenido))", r"deberia haber(?! (?:recibido|sido|"
+        r"deberias haber(?! (?:recibido|sido|tenido))", r"(?<!no )deberia haber(?! (?:pasado|ocurrido|sucedido|recibido|sido|"
         r"llegado|tenido|salido))", r"(?:es )?responsabilidad (?:suya|tuya)", r"debiste", r"debio(?! (?:llegar|haber|ser|estar|salir))",
         r"es (?:tu|su) culpa",
         r"la culpa es (?:tuya|suya)", r"no (?:leiste|leyo|has leido|ha leido)",
@@ -987,7 +997,8 @@ FR = LanguagePhrases(
         r"(?:arretez|cessez)(?: \w+){0,2} (?:d'|de )?(?:utiliser|charger|consommer|donner)",
         r"n'utilisez (?:plus|pas)", r"ne (?:l'|le |la )?(?:utilisez|rechargez|branchez) (?:plus"
         r"|pas)", r"debranchez", r"(?:hors de (?:la )?portee|a l'ecart) des enfants",
-        r"consultez un medecin", r"appelez le (?:15|112)",
+        r"consultez un medecin", r"appelez le (?:15|18|112)", r"sortez (?:de|tous|toutes)",
+        r"quittez (?:le|la|les) (?:logement|maison|appartement|lieux)", r"ne touchez (?:pas|a rien)",
     ),
     dm=(r"message prive", r"messages prives", r"\bmp\b", r"en prive", r"messagerie privee",
         r"par dm", r"en dm", r"dm"),

@@ -122,6 +122,12 @@ class Reading:
     max_repeat: int  # most repeats of one content word
     repeated_word: str
     run_on: bool
+    # Most sentences opening with the same promise ("I will…", "je vais…"): a list of them, short
+    # and alike, is a list of promises however their objects are filled in.
+    promise_list: int = 0
+    # The reply puts the customer's own situation back to them, in its own words: a sentence that
+    # is about them (their details, addressed to them or judged), not about what the brand does.
+    restated: bool = False
 
     @property
     def concrete_action(self) -> bool:
@@ -361,6 +367,22 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
     if any_repeat >= 3 and any_repeat > 0.25 * len(words) and any_repeat > max_repeat:
         repeated_word, max_repeat = any_word, any_repeat  # "a a a a": glue words repeated
 
+    # Acknowledgement in the reply's own words: the customer's situation put back to them by a
+    # reply that also does something about it; or, on a safety report, the customer told by name
+    # what to do to be safe and what is being done (team leads read that as care, not coldness).
+    blamed = c.blame.search(norm) is not None
+    deflected = c.deflection.search(norm) is not None
+    acted = any(cl.has_object for cl in actions) or outcome
+    restated = _restated(sents, acting_sentences, c_stems, c_numbers, scored, brand | names, c)
+    safety_instruction = c.safety_instruction.search(norm) is not None
+    acknowledged = c.acknowledgement.search(norm) is not None or (
+        not (blamed or deflected)
+        and (
+            (restated and acted and apology in ("none", "sincere") and not c.scripted.search(norm))
+            or (ctx.topic in SAFETY_TOPICS and safety_instruction and acted and by_name)
+        )
+    )
+
     en = compiled("en")
 
     def first(p: re.Pattern[str], also: re.Pattern[str] | None = None) -> str | None:
@@ -379,7 +401,7 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
         norm=norm,
         apology=apology,
         apology_count=apology_count,
-        acknowledged=c.acknowledgement.search(norm) is not None,
+        acknowledged=acknowledged,
         feeling_words=len(_AFFECT.findall(norm)),
         named_by_name=by_name,
         named_by_handle=by_handle,
@@ -392,7 +414,7 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
         outcome=outcome,
         instruction=instruction,
         question=question,
-        safety_instruction=c.safety_instruction.search(norm) is not None,
+        safety_instruction=safety_instruction,
         holding_line=holding,
         timeframe=timeframes > 0,
         timeframes=timeframes,
@@ -405,8 +427,8 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
         compensation_amounts=tuple(amounts),
         damages=c.damages.search(norm) is not None,
         remedy_kinds=remedy_kinds,
-        blamed=c.blame.search(norm) is not None,
-        deflected=c.deflection.search(norm) is not None,
+        blamed=blamed,
+        deflected=deflected,
         dm_invite=dm_invite,
         insult=first(c.insult, en.insult),
         profanity=first(c.profanity, en.profanity),
@@ -440,4 +462,80 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
         max_repeat=max_repeat,
         repeated_word=repeated_word,
         run_on=run_on,
-    )
+        promise_list=_promise_list(sents),
+        restated=restated,
+    )  # fmt: skip
+
+
+# A promise opening: "i will", "we will", "i am going to", "je vais", "voy a", "vamos a"…
+_PROMISE_OPENING = re.compile(
+    r"^(?:and |then |also )?(?:(?:i|we) (?:will|shall|am going to|are going to|can|must)|"
+    r"(?:je|nous) (?:vais|allons|vous|peux|pouvons)|(?:voy|vamos) a|(?:le|te|les) (?:voy|vamos)"
+    r")\b"
+)
+PROMISE_LIST_WORDS = 9  # a listed promise is short: "I will chase the airport."
+
+
+def _promise_list(sents: list[str]) -> int:
+    """The number of short sentences that open with a promise, when they are most of the reply."""
+    short = [
+        s
+        for s in sents
+        if _PROMISE_OPENING.match(s) and len(_WORDS.findall(s)) <= PROMISE_LIST_WORDS
+    ]
+    return len(short) if len(short) * 2 >= len(sents) else 0
+
+
+# Addressing the customer or judging their situation: "you", "your", "vous", "tu"…, "that is",
+# "c'est", "es"… — a sentence about them rather than about the brand's own doing.
+_ABOUT_THEM = re.compile(
+    r"\b(?:you|your|yours|vous|votre|vos|tu|te|ton|ta|tes|toi|usted|ustedes|tu|tus|te|le|su|sus"
+    r"|that is|this is|it is|that was|c'est|c'etait|ce n'est|es|fue|era|eso|esto)\b"
+)
+
+
+# The customer's own situation, with its dates: "you fly on Saturday", "you need it by Friday",
+# "you were promised it for Tuesday", "vous partez lundi", "viajas el sábado".
+_YOUR_SITUATION = re.compile(
+    r"\byou (?:need|needed|fly|are flying|leave|are leaving|were promised|have been|have had|"
+    r"had|paid|booked|ordered|waited|were left)\b|\bvous (?:avez besoin|partez|attendez|avez "
+    r"attendu|avez paye)\b|\b(?:necesitas|necesita|viajas|viaja|sales|sale|esperas|espera) "
+)
+
+
+def _restated(
+    sents: list[str],
+    acting: list[str],
+    c_stems: set[str],
+    c_numbers: set[str],
+    lang: str,
+    exclude: frozenset[str],
+    c,
+) -> bool:
+    """Whether one of the reply's first two sentences (after a bare greeting) restates the
+    customer's situation: it picks up the complaint's own details, is about the customer, and is
+    neither an action, an instruction, a question nor an invitation to DM."""
+    seen = 0
+    for s in sents:
+        words = _WORDS.findall(s)
+        if len(words) < 4:  # "Hi Tom", "Dear Ms Bailey": a greeting, not a sentence
+            continue
+        seen += 1
+        if seen > 2:
+            return False
+        if (
+            s in acting
+            or "?" in s
+            or c.instruction.search(s)
+            or c.dm.search(s)
+            or (c.timeframe.search(s) and not _YOUR_SITUATION.search(s))
+            or _RESULT.search(s)
+            or c.blame.search(s)
+            or c.deflection.search(s)
+            or c.scripted.search(s)
+        ):
+            continue
+        shared = (content_stems(s, lang, exclude) & c_stems) | (_numbers(s) & c_numbers)
+        if shared and _ABOUT_THEM.search(s):
+            return True
+    return False
