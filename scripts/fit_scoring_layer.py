@@ -1,11 +1,11 @@
-"""Refit the reply scorer's learned per-criterion correction from the corpus's train split.
+"""Refit the reply scorer's learned per-criterion correction from the corpus's train and dev.
 
 ``python scripts/fit_scoring_layer.py`` rewrites ``sim/scoring/learned.json`` (see
 :mod:`sim.scoring.learned`). ``--cv`` instead prints leave-one-writer-batch-out cross-validation
-on train (each fold is fitted without the batch of writers it is scored on), for the rules alone
-and with the layer. Only the train split is read; dev and test are never used. Run it after
-changing the reading, the criteria or the train split; ``tests/test_scoring.py`` fails while the
-shipped file is stale.
+over the fitted splits (each fold is fitted without the batch of writers it is scored on), for
+the rules alone and with the layer. Only :data:`sim.scoring.learned.FIT_SPLITS` (train and dev)
+are read; the test split never is. Run it after changing the reading, the criteria or the
+splits; ``tests/test_scoring.py`` fails while the shipped file is stale.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def _figures(expert: np.ndarray, total: np.ndarray, gated: np.ndarray) -> str:
 def cross_validate() -> None:
     weights = np.array([DEFAULT_WEIGHTS[k] for k in learned.CRITERIA])
     rows = []
-    for case in corpus.load("train"):
+    for case in (c for s in learned.FIT_SPLITS for c in corpus.load(s)):
         if case["expert"]["score"] is None:
             continue
         ctx = corpus.context_of(case)
@@ -93,8 +93,9 @@ def cross_validate() -> None:
         points = np.round(s * weights / 0.5) * 0.5
         return np.minimum(points.sum(axis=1), cap)
 
-    print(f"train, {len(rows)} cases, leave one of {len(set(group))} writer batches out:")
-    print("  rules alone (tuned on all of train):", _figures(expert, total(rule), gated))
+    splits = " and ".join(learned.FIT_SPLITS)
+    print(f"{splits}, {len(rows)} cases, leave one of {len(set(group))} writer batches out:")
+    print("  rules alone (tuned on all of them):  ", _figures(expert, total(rule), gated))
     print("  rules + learned layer (out of fold): ", _figures(expert, total(shares), gated))
 
 
