@@ -9,7 +9,9 @@ The fourth batch (``z1-…``, ``z2-…``: new industries and voices, written by 
 saw the scorer) is dealt 1:1 to dev and test. The fifth (``w1-…`` to ``w4-…``, 2026-12-01: four
 more writers in new industries, blind to the scorer) is dealt by writer: ``w1`` and ``w2`` to
 dev (read case by case to find what the rules misread), ``w3`` and ``w4`` to test (scored only
-before and after).
+before and after). The sixth (``v1-…`` to ``v4-…``, the same day: four more writers briefed to
+write cases that are hard to judge automatically — excellent replies in unusual registers, poor
+ones that look polished) is dealt the same way: ``v1``, ``v2`` to dev, ``v3``, ``v4`` to test.
 Usage: python scripts/split_corpus.py CASES.jsonl [...]  (writes sim/scoring/corpus/). The deal
 depends only on the cases' ids and bands, so re-running it on the committed splits
 (``sim/scoring/corpus/*.jsonl``) reproduces them exactly; a new batch is added the same way.
@@ -36,9 +38,9 @@ def main(paths: list[str]) -> None:
     out = {s: [] for s in set(SPLITS)}
     for key in sorted(groups):
         cases = sorted(groups[key], key=lambda c: hashlib.sha256(c["id"].encode()).hexdigest())
-        if key[0] in ("w1", "w2"):  # the fifth batch: two writers tuned on, two held out
+        if key[0] in ("w1", "w2", "v1", "v2"):  # fifth and sixth: two writers tuned on…
             deal = ("dev",)
-        elif key[0] in ("w3", "w4"):
+        elif key[0] in ("w3", "w4", "v3", "v4"):  # …and two held out
             deal = ("test",)
         elif key[0].startswith("z"):  # the fourth batch, new voices written blind: 1:1 dev/test
             deal = ("dev", "test")

@@ -164,11 +164,17 @@ _CREDENTIAL_LABELS = frozenset(
 
 _OTP = re.compile(
     r"(?:one[- ]time|verification|security|sms|6[- ]digit|six[- ]digit|login|2fa|otp|"
-    r"confirmation|access) code|code (?:we|i) (?:have )?(?:just )?(?:sent|texted)|sent (?:a|the) "
-    r"(?:\w+ )?code to your (?:phone|mobile)|codigo (?:de verificacion|que te)|code (?:recu|sms)"
+    r"confirmation|access) code|code (?:we|i) (?:have )?(?:just )?(?:sent|texted|emailed)|sent "
+    r"(?:you )?(?:a|the) (?:\w+ )?code(?: to your (?:phone|mobile)| by (?:text|sms|email))?|"
+    r"codigo (?:de verificacion|que te|por sms|por mensaje|de (?:seis|6|cuatro|4) (?:digitos|"
+    r"cifras))|code (?:recu|sms|par (?:sms|texto|"
+    r"e-?mail|mail))|(?:envoye|envoyer) (?:un|le) code"
 )
 _CODE_SHARED = re.compile(
-    r"\bcode\b.*\b(?:type|read|tell|send|give|share|enter|repeat|paste|reply with|say)\b"
+    r"\bcod(?:e|igo)\b.*\b(?:type|read|tell|send|give|share|enter|repeat|paste|reply with|say|"
+    r"donner|communiquer|transmettre|dicter|indiquer|lire|dar|dame|decir|dime|dictar|pasar|"
+    r"enviar|mandar|indicar|leer|indicame|indiquenos|dime|dinos|pasame|enviame|mandame|"
+    r"escribeme|escribame|dictame|leeme)\b"
     r"|\b(?:type|read|tell|send|give|share|repeat|paste|reply with|say)\b (?:it|the code|me the"
     r" code|us the code|that code)(?: out| back)?(?: here| to me| to us| in (?:the|this) chat)"
 )

@@ -257,7 +257,8 @@ _PRAISE_MACRO = re.compile(
     r"thank(?:s| you)(?: so much| very much)? for (?:your|the|such a) (?:wonderful|lovely|kind|"
     r"great|glowing|fantastic|amazing|positive|brilliant|fabulous|5[- ]star|five[- ]star) "
     r"(?:review|words|feedback|comments?|rating)|(?:delighted|thrilled|so glad|glad|happy) "
-    r"(?:to hear )?(?:that )?you (?:enjoyed|loved|liked|had a (?:great|lovely|wonderful))|"
+    r"(?:to hear )?(?:that )?you (?:enjoyed|loved|liked|had a (?:great|lovely|wonderful)|are "
+    r"(?:enjoying|loving|happy with|making the most))|"
     r"gracias por (?:tu|su) (?:bonita|amable|estupenda|maravillosa|excelente) (?:resena|opinion|"
     r"valoracion)|(?:nos alegra|encantados de) que (?:hayas|haya|hayan) disfrutado|"
     r"merci (?:pour|de) (?:votre|ton) (?:gentil|adorable|excellent|super|merveilleux) "
@@ -275,16 +276,18 @@ def _off_topic(r: Reading, ctx: ReplyContext) -> Gate | None:
             "Sells to the customer instead of answering their complaint.",
             OFF_TOPIC_CAP,
         )
-    if (
-        _PRAISE_MACRO.search(r.norm)
-        and r.apology in ("none", "generic")
-        and not r.acknowledged
-        and not r.owned_mistake
-    ):
+    if _PRAISE_MACRO.search(r.norm) and r.apology in ("none", "generic") and not r.owned_mistake:
         return Gate(
             "off_topic",
             "Thanks the customer for praise they never gave: this is a complaint, so answer "
             "what went wrong.",
+            OFF_TOPIC_CAP,
+        )
+    if r.wrong_name:
+        return Gate(
+            "off_topic",
+            f"The reply is addressed to \u201c{r.wrong_name}\u201d, not to {ctx.customer_name}: "
+            "a reply written for someone else. Check who you are answering and what they asked.",
             OFF_TOPIC_CAP,
         )
     on_safety = ctx.topic in SAFETY_TOPICS and r.safety_instruction  # "stop using it" is on topic

@@ -552,6 +552,16 @@ EN = LanguagePhrases(
         r"you (?:dropped|broke|damaged|lost|forgot|ignored|missed) (?:it|the|your)\b[^.]{0,40}\b(?:so|that is|which)",
         r"if you (?:had|would|would have) (?:used|read|checked|called|rung|rang|followed|looked)",
         r"you would not have had to", r"everyone knows",
+        r"(?:our )?records (?:do not|does not|did not) show (?:any|a|that you|you)",
+        r"(?:are|is|was|were) (?:sent|dispatched|delivered|paid|posted) to the (?:address|account"
+        r"|account details|details|email|number) (?:provided|entered|given|supplied|you (?:gave|"
+        r"entered|provided|supplied))", r"are you sure (?:it was|you)",
+        r"(?:just )?to clarify (?:once more|once again|again)", r"as i am sure you (?:will )?"
+        r"(?:appreciate|understand|know)", r"hopefully (?:that|this) is (?:now )?clearer",
+        r"as (?:i|we) (?:have )?(?:already )?(?:explained|said|mentioned) (?:twice|before|several"
+        r" times|more than once|in my (?:previous|last) (?:email|message))",
+        r"(?:there is|we have|i have|we can find|i can find) no (?:record|trace) of (?:any|you|your"
+        r" call|your email|a call)",
         r"as (?:clearly )?(?:outlined|set out|specified|detailed|noted) in",
         r"(?:customers|passengers|guests|users|members|you) are (?:solely |fully |entirely )?"
         r"responsible for", r"(?:it is|it's) (?:always )?(?:important|essential|vital|wise|best) "
@@ -581,6 +591,8 @@ EN = LanguagePhrases(
         r"get a life", r"grow up", r"shut up", r"calm down", r"chill out", r"whin(?:y|ing|e)",
         r"(?:stop|quit) (?:moaning|complaining|whining|crying)", r"snowflake", r"(?:so|very|bit|really|rather) entitled", r"common sense", r"not rocket science", r"use your (?:eyes|brain|head)",
         r"do you even", r"for the (?:last|hundredth) time", r"(?:so|very|really) needy",
+        r"(?:most|other|all) (?:of )?(?:our )?(?:customers|people|shoppers|users|guests) "
+        r"(?:manage|seem|are able|have no trouble|have no problem) to",
         r"drama queen", r"attention seeker", r"hysterical", r"ridiculous (?:customer|person|"
         r"request|complaint)", r"you people", r"are you (?:blind|stupid|serious)",
         r"even a (?:child|kid)", r"grown (?:adult|man|woman)", r"deserves? a lecture",
@@ -610,7 +622,8 @@ EN = LanguagePhrases(
         r"twat\w*", r"wank\w*", r"prick",
     ),
     sarcasm=(
-        r"oh (?:great|wonderful|brilliant|well|joy|boy|sure)",
+        r"oh (?:great|wonderful|brilliant|well|joy|boy|sure)", r"however (?:will|did|do) you "
+        r"(?:cope|manage|survive)", r"(?:three|two|four|five) whole (?:days|hours|minutes)",
         r"(?:wow|gosh),? (?:thanks|just wow|really)", r"congrat(?:ulation)?s,? (?:you|on (?:finding|figuring|reading|managing|working))",
         r"nice try", r"good luck with that", r"sure,? because", r"believe it or not",
         r"shocking,? i know", r"who knew", r"what a surprise", r"as if",
@@ -640,6 +653,11 @@ EN = LanguagePhrases(
         r"(?:be|arrive|work)", r"you have my word (?:that )?(?:this|it) will",
         r"(?:absolutely|totally|completely) (?:certain|sure) (?:it|this|that) will",
         r"no (?:chance|way) (?:this|it) (?:will|could) happen again",
+        r"make sure (?:that )?(?:nothing like this|this never|it never|this does not|it does "
+        r"not|this will not|it will not) (?:ever )?happens?(?: again)?",
+        r"(?:nothing like this|this|it) (?:will )?never (?:ever )?happens? again",
+        r"you will definitely (?:have|get|receive|be)", r"(?:definitely|certainly) (?:be|arrive) "
+        r"(?:there |with you )?(?:by|tomorrow|today)",
         r"(?:i|we) (?:can )?promise (?:you )?(?:100 ?% )?(?:that )?(?:there will be no|it will "
         r"never|this will never|you will never|no more|nothing like this)",
     ),
@@ -668,7 +686,10 @@ EN = LanguagePhrases(
         r"sorry for any inconvenience(?: caused)?",
         r"inconvenience (?:this )?(?:may have |has )?caused",
         r"your (?:call|business|custom|feedback|satisfaction|query) is (?:very )?important to us",
-        r"we value your (?:feedback|business|custom)", r"please be advised",
+        r"we (?:truly |really |greatly |do )?value your (?:feedback|business|custom)",
+        r"please be advised", r"(?:customers|you) are at the heart of (?:everything|all) we do",
+        r"committed to (?:delivering|providing) (?:an? )?(?:exceptional|excellent|outstanding)",
+        r"look forward to welcoming you back",
         r"thank you for contacting", r"thank(?:s| you) for reaching out",
         r"we appreciate your (?:patience|understanding)", r"kindly", r"dear (?:valued )?customer",
         r"valued customer", r"rest assured", r"please do not hesitate",
@@ -686,9 +707,11 @@ EN = LanguagePhrases(
             r"pins?(?: (?:number|code))?": "PIN",
             r"security (?:codes?|questions?|answers?)": "security code",
             r"(?:(?:credit|debit|bank|payment) )?card (?:numbers?|details|no)|long card number"
-            r"|(?:full )?card number": "card number",
+            r"|(?:full )?card number|long number (?:across|on|along) (?:the )?(?:front|card)|"
+            r"(?:numbers?|digits) (?:across|on|along) the front of (?:the|your) card|"
+            r"1[56][- ]digit (?:card )?number": "card number",
             r"cvv2?|cvc|card verification|3[- ]digit code|three[- ]digit code|(?:three|3|last "
-            r"three) (?:digits|numbers) (?:on|at|from) the back": "card security code",
+            r"three) (?:little |small )?(?:digits|numbers) (?:on|at|from) the back": "card security code",
             r"(?:expiry|expiration) date(?! (?:on|of) (?:the|your|this) (?:voucher|code|coupon|"
             r"offer|ticket|discount|promo|gift|product|pack|food|label|passport|licen[cs]e))|"
             r"card(?:'s)? expiry": "card expiry date",
@@ -741,7 +764,8 @@ EN = LanguagePhrases(
                r"special offer", r"use code", r"\d+ ?% off", r"(?:for|from) (?:just|only) [£$€]",
                r"why not try", r"get a quote", r"now offers?", r"have you seen our",
                r"did you know (?:we|our)", r"(?:link|details) in (?:our )?bio",
-               r"free month when you", r"(?:just|now) launched", r"code [a-z]+\d+",
+               r"free month when you", r"(?:just|now) launched",
+               r"(?:use|with|enter|apply) (?:the )?(?:promo |discount )?code [a-z]+\d+",
                r"did you know (?:you can|that you|about|(?:\w+ ){1,2}(?:now )?(?:offers?|sells?|has))", r"download (?:it|our app|the app) "
                r"(?:today|now)", r"start saving", r"earn (?:points|rewards)", r"sign up (?:today|"
                r"now)", r"don't miss (?:out|our)", r"(?:new|latest) (?:collection|range|deals?)"),
@@ -872,7 +896,10 @@ ES = LanguagePhrases(
             r"explicar(?:te|le)? (?:despacio|lentamente)", r"no es (?:tan )?dificil",
             r"idiota", r"estupid[oa]s?", r"tont[oa]s?", r"imbecil", r"inutil", r"gilipollas",
             r"capull[oa]", r"pendej[oa]", r"aprende a leer", r"no sabes leer", r"callate",
-            r"tranquilizate", r"ignorante", r"pesad[oa]"),
+            r"tranquilizate", r"ignorante", r"pesad[oa]",
+            r"(?:algunos|otros|ciertos) clientes (?:prefieren|deciden|eligen) no (?:informarse|leer)",
+            r"(?:la mayoria de|casi todos) (?:los|nuestros) clientes (?:lo )?(?:consiguen|saben|"
+            r"entienden|leen)", r"como ya (?:le|te) (?:he|hemos) (?:explicado|dicho)"),
     profanity=(r"mierda", r"joder", r"cono", r"hostia", r"puta", r"cabron\w*", r"carajo"),
     sarcasm=(r"enhorabuena", r"felicidades", r"que sorpresa", r"jaja+", r"buena suerte",
              r"(?<=, )(?:genio|campeon|crack|figura|maestro|idolo|capo|listillo)(?=\W*$)",
@@ -891,8 +918,11 @@ ES = LanguagePhrases(
     sensitive=MappingProxyType(
         {
             r"contrasena|clave(?: de acceso)?": "password",
-            r"pin": "PIN",
-            r"(?:numero de (?:la |tu |su )?)?tarjeta": "card number",
+            r"pin|(?:los )?(?:cuatro|4) (?:numeros|digitos|cifras) (?:que usas|que usa|del|de tu|"
+            r"de su) (?:en el )?cajero|clave del cajero": "PIN",
+            r"numero (?:completo )?de (?:la |tu |su )?tarjeta|(?:los )?(?:16 |dieciseis )?"
+            r"(?:numeros|digitos) (?:largos )?de (?:la |tu |su |delante de la )?tarjeta|"
+            r"(?:numeros|digitos) (?:de )?delante de la tarjeta": "card number",
             r"cvv|cvc|codigo de seguridad": "card security code",
             r"codigo de verificacion|codigo (?:que|sms)": "one-time code",
             r"(?:numero de )?cuenta bancaria|iban": "bank details",
@@ -1031,7 +1061,8 @@ FR = LanguagePhrases(
         {
             r"mot de passe": "password",
             r"(?:code )?pin|code secret": "PIN",
-            r"numero de (?:la |votre )?carte|carte bancaire": "card number",
+            r"numero (?:complet )?de (?:la |votre |ta )?carte(?: bancaire)?|(?:les )?(?:16 |seize )?"
+            r"chiffres (?:de|sur|au recto de) (?:la |votre |ta )?carte": "card number",
             r"cryptogramme|cvv": "card security code",
             r"code (?:de verification|recu par sms|sms)": "one-time code",
             r"rib|iban|coordonnees bancaires": "bank details",

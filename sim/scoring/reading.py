@@ -125,6 +125,8 @@ class Reading:
     # Most sentences opening with the same promise ("I will…", "je vais…"): a list of them, short
     # and alike, is a list of promises however their objects are filled in.
     promise_list: int = 0
+    # The greeting names someone other than the customer ("Dear Mr Patterson" to Natalie Brooks).
+    wrong_name: str = ""
     # The reply puts the customer's own situation back to them, in its own words: a sentence that
     # is about them (their details, addressed to them or judged), not about what the brand does.
     restated: bool = False
@@ -220,7 +222,8 @@ _RESULT = re.compile(
     r"\b(?:(?:is|be|are|s) back|back (?:on|up|online|in stock|to normal)|money back|restored|"
     r"fixed|delivered|arriv\w*|ready|refunded|credited|replaced|collected|reconnected|live|"
     r"with you|on site|on its way|resolved|cleared|released|approved|processed|shipped|"
-    r"dispatched|rebooked|booked|repone|llega\w*|sale|listo|lista|resuelt\w*|repar\w*|"
+    r"dispatched|rebooked|booked|confirmed|drops? off|falls? off|disappears?|"
+    r"repone|llega\w*|sale|listo|lista|resuelt\w*|repar\w*|"
     r"restablec\w*|sort|arrive\w*|retabli\w*|livr\w*|rembours\w*|pret|prete|repart\w*)\b"
 )
 # The brand's own address ("send it to our returns centre, Unit 4…") is not the customer's.
@@ -463,6 +466,7 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
         repeated_word=repeated_word,
         run_on=run_on,
         promise_list=_promise_list(sents),
+        wrong_name=_wrong_name(raw, ctx.customer_name),
         restated=restated,
     )  # fmt: skip
 
@@ -476,14 +480,53 @@ _PROMISE_OPENING = re.compile(
 PROMISE_LIST_WORDS = 9  # a listed promise is short: "I will chase the airport."
 
 
+_CLAUSE_SPLIT = re.compile(r"\s*(?:[,;:]|\band\b|\bet\b|\by\b)\s*")
+PROMISE_CLAUSE_LIST = 5  # "we will investigate X, we will contact Y, we will…" in one sentence
+
+
 def _promise_list(sents: list[str]) -> int:
-    """The number of short sentences that open with a promise, when they are most of the reply."""
+    """The number of short sentences (or clauses of one sentence) that open with a promise, when
+    they are most of the reply (or of that sentence)."""
     short = [
         s
         for s in sents
         if _PROMISE_OPENING.match(s) and len(_WORDS.findall(s)) <= PROMISE_LIST_WORDS
     ]
-    return len(short) if len(short) * 2 >= len(sents) else 0
+    if short and len(short) * 2 >= len(sents):
+        return len(short)
+    for s in sents:
+        clauses = [c for c in _CLAUSE_SPLIT.split(s) if c]
+        promises = [c for c in clauses if _PROMISE_OPENING.match(c)]
+        if len(promises) >= PROMISE_CLAUSE_LIST and len(promises) * 2 >= len(clauses):
+            return len(promises)
+    return 0
+
+
+# A greeting with a name: "Dear Mr Patterson", "Hi Sam", "Bonjour Madame Roux", "Hola Lucía".
+_GREETING_NAME = re.compile(
+    r"^\W*(?i:dear|hi|hello|hey|hola|bonjour|buenos d[ií]as|buenas tardes|estimad[oa]|"
+    r"querid[oa]|cher|ch[eè]re)\s+(?:(?i:mr|mrs|ms|miss|mx|dr|sr|sra|srta|m|mme|mlle|monsieur|"
+    r"madame|se[nñ]or|se[nñ]ora|don|do[nñ]a)\.?\s+)?([^\W\d_][\w'\-]+)"
+)
+_NOT_A_NAME = frozenset(
+    "customer customers valued there team all everyone friend friends folks sir madam madame "
+    "monsieur client cliente clienta amigo amiga again and".split()
+)
+
+
+def _wrong_name(raw: str, customer_name: str) -> str:
+    """The name a greeting uses when it is not the customer's (nor a short form of it)."""
+    m = _GREETING_NAME.match(raw)
+    if m is None or not customer_name.strip() or not m.group(1)[0].isupper():
+        return ""
+    greeted = language.fold(m.group(1)).casefold()
+    if greeted in _NOT_A_NAME:
+        return ""
+    for t in re.findall(r"[^\W\d_]+", customer_name):
+        t = language.fold(t).casefold()
+        if len(t) >= 2 and (greeted in t or t in greeted or greeted[:3] == t[:3]):
+            return ""
+    return m.group(1)
 
 
 # Addressing the customer or judging their situation: "you", "your", "vous", "tu"…, "that is",
