@@ -215,6 +215,10 @@ def rule_reading(
         and (complaint_lang in (None, reply_lang))
     ):
         raise UnsupportedLanguage(reply_lang)
+    if reply_lang is None and complaint_lang is not None and complaint_lang not in SCORED_LANGUAGES:
+        # A reply too short to identify, to a complaint in a language the scorer does not read:
+        # it is almost surely in that language too, so decline it rather than read it as English.
+        raise UnsupportedLanguage(complaint_lang)
     r = read(text, ctx, reply_lang, complaint_lang)
     gate = _gates.check(r, ctx)
     judgements = {}

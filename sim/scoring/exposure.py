@@ -86,9 +86,10 @@ _PHONE = re.compile(r"(?<![\w£$€])\+?\d[\d ().-]{8,}\d\b")
 _BRAND_PHONE = re.compile(
     r"(?:call (?:us|me)|ring (?:us|me)|call|ring|calling|dialling|dial|ringing|phone (?:us|me)|"
     r"text (?:us|me)|contact (?:us|me)|"
-    r"reach (?:us|me)|our (?:number|line|helpline|team)|llamanos|llamame|llama al|"
+    r"reach (?:us|me)|our (?:number|line|helpline|team|office|shop|store|branch|depot)|"
+    r"llamanos|llamame|llama al|"
     r"nuestro (?:numero|telefono)|appelez(?:-nous|-moi)?(?: au)?|notre numero|direct line|"
-    r"helpline|hotline)\W+(?:\w+\W+){0,2}$|^\W*(?:0800|0808|1-?800|0900)"
+    r"helpline|hotline)\W+(?:\w+\W+){0,3}$|^\W*(?:0800|0808|1-?800|0900)"
 )
 _REFERENCE = re.compile(
     r"\b(?:order|account|booking|reference|ref|parcel|tracking|pedido|commande|cuenta|compte)"
@@ -202,6 +203,13 @@ def _credentials_asked(sents: list[str], c: _Compiled) -> list[str]:
                     r"last (?:four|4)|ultimos (?:4|cuatro)|4 derniers|quatre derniers", s
                 ):
                     continue  # the last four digits identify a card without exposing it
+                if label == "password" and re.search(
+                    r"password reset|reset (?:your |the )?password|new password|"
+                    r"(?:reinitialis\w*|restablec\w*) (?:de |du |tu |su |votre )?(?:mot de passe|"
+                    r"contrasena)",
+                    s,
+                ):
+                    continue  # a reset link is the way round a password, not a request for it
                 if label == "PIN" and re.search(
                     r"reset (?:your |the )?pin|pin (?:reset|has|was)|new pin", s
                 ):

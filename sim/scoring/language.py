@@ -32,6 +32,9 @@ _LETTER = re.compile(r"[^\W\d_]")
 MIN_HITS = 2  # function words needed before a language is named
 MIN_MARGIN = 1.2  # the winner's count must beat the runner-up by this factor
 SCRIPT_SHARE = 0.3  # share of letters in a script that names the language
+# Languages so close in their function words that a short text cannot tell them apart; none is
+# scored, so naming the likelier one is enough to decline it honestly.
+_FAMILIES = (frozenset({"da", "nb", "sv"}),)
 
 
 def fold(text: str) -> str:
@@ -70,7 +73,9 @@ def detect(text: str) -> str | None:
         for code, share in _SHARES.get(w, ()):
             counts[code] += share
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    (best, n1), (_, n2) = ranked[0], ranked[1]
-    if n1 < MIN_HITS or n1 < MIN_MARGIN * n2:
+    (best, n1), (second, n2) = ranked[0], ranked[1]
+    if n1 < MIN_HITS:
+        return None
+    if n1 < MIN_MARGIN * n2 and not any({best, second} <= f for f in _FAMILIES):
         return None
     return best

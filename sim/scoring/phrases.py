@@ -187,6 +187,8 @@ LANGUAGE_NAMES: Mapping[str, str] = MappingProxyType(
         "pt": "Portuguese", "nl": "Dutch", "ru": "Russian", "uk": "Ukrainian", "el": "Greek",
         "ar": "Arabic", "he": "Hebrew", "hi": "Hindi", "th": "Thai", "zh": "Chinese",
         "ja": "Japanese", "ko": "Korean", "pl": "Polish", "sv": "Swedish", "tr": "Turkish",
+        "da": "Danish", "nb": "Norwegian", "fi": "Finnish", "cs": "Czech", "ro": "Romanian",
+        "hu": "Hungarian", "ca": "Catalan",
     }
 )  # fmt: skip
 # Function words: the glue of real sentences. They identify the language (language.py), measure
@@ -215,6 +217,36 @@ FUNCTION_WORDS: Mapping[str, frozenset[str]] = MappingProxyType(
         ),
         "nl": frozenset(
             ["de", "het", "een", "en", "of", "maar", "niet", "is", "zijn", "was", "waren", "wij", "jij", "u", "ik", "met", "voor", "op", "bij", "van", "te", "in", "aan", "dat", "die", "dit", "wat", "als", "omdat", "ook", "nog", "al", "heel", "onze", "uw", "hebben", "heeft", "wordt", "worden", "geen"]
+        ),
+        "pl": frozenset(
+            ["jest", "nie", "ze", "jak", "ale", "czy", "jestem", "byl", "byla", "bylo", "byly", "dla", "przez", "przy", "juz", "tylko", "bardzo", "moj", "moja", "moje", "pani", "pana", "panstwo", "oraz", "ktory", "ktora", "ktore", "tego", "tym", "jego", "jej", "wam", "jeszcze", "zostaly", "zostal", "zostala", "mamy", "mam", "tej", "tych", "gdzie", "kiedy", "dlaczego", "ktorego", "ktorej", "mnie", "nic"]
+        ),
+        "sv": frozenset(
+            ["och", "att", "det", "som", "ett", "ar", "jag", "inte", "pa", "av", "har", "kan", "ska", "eller", "fran", "efter", "nar", "vad", "mitt", "din", "oss", "sig", "ocksa", "redan", "hej", "vara", "vart", "inga", "ingen", "nagon"]
+        ),
+        "da": frozenset(
+            ["og", "ikke", "jeg", "er", "det", "som", "med", "til", "har", "af", "kan", "skal", "eller", "efter", "hvad", "hvor", "ogsa", "kun", "jeres", "vores", "denne", "dette", "blevet", "bliver", "beklager"]
+        ),
+        "nb": frozenset(
+            ["og", "ikke", "jeg", "er", "det", "som", "med", "til", "har", "av", "kan", "skal", "eller", "etter", "hva", "hvor", "ogsa", "kun", "deres", "vart", "dette", "denne", "blitt", "blir", "beklager"]
+        ),
+        "fi": frozenset(
+            ["ei", "etta", "mutta", "tai", "kuin", "jos", "niin", "minun", "sinun", "meidan", "teidan", "olen", "oli", "ovat", "ole", "myos", "vain", "jo", "kun", "mita", "missa", "miksi", "koska", "nyt", "viela", "tama", "tuo"]
+        ),
+        "cs": frozenset(
+            ["ze", "ale", "jak", "nebo", "jsem", "jsme", "jste", "jsou", "byl", "byla", "bylo", "pri", "uz", "jen", "velmi", "muj", "moje", "vase", "vas", "ktery", "ktera", "ktere", "tento", "tato", "toto", "kde", "kdy", "proc", "take", "jeste"]
+        ),
+        "ro": frozenset(
+            ["sunt", "nu", "cu", "pentru", "pe", "din", "dar", "sau", "foarte", "acest", "aceasta", "acesti", "noi", "voi", "ei", "ele", "eu", "ea", "ati", "fost", "fi", "va", "vom", "doar", "unde", "cand", "cum", "rau", "pare", "multumim", "buna", "ziua", "dumneavoastra", "asta", "aceste", "acum", "nostru", "noastra", "vostru", "catre", "inca", "dupa", "despre", "fiecare", "trebuie", "poate", "avem"]
+        ),
+        "tr": frozenset(
+            ["ve", "bir", "bu", "ile", "icin", "ama", "veya", "cok", "daha", "gibi", "kadar", "sonra", "biz", "siz", "onlar", "bunu", "sizin", "bizim", "degil", "mu", "var", "yok", "olarak", "olan", "neden", "nasil"]
+        ),
+        "hu": frozenset(
+            ["az", "egy", "hogy", "nem", "vagy", "mint", "meg", "mar", "csak", "nagyon", "ez", "azt", "ezt", "volt", "lesz", "vagyok", "vagyunk", "onok", "kerem", "koszonjuk", "sajnos", "miert", "hol", "mikor"]
+        ),
+        "ca": frozenset(
+            ["els", "amb", "unes", "perque", "aquest", "aquesta", "aquests", "aquestes", "som", "sou", "hem", "heu", "molt", "tambe", "encara", "nosaltres", "vosaltres", "ells", "meu", "meva", "seva", "ens", "sap", "greu", "gracies", "llavors", "doncs", "tots"]
         ),
     }
 )  # fmt: skip
@@ -591,6 +623,8 @@ EN = LanguagePhrases(
         r"get a life", r"grow up", r"shut up", r"calm down", r"chill out", r"whin(?:y|ing|e)",
         r"(?:stop|quit) (?:moaning|complaining|whining|crying)", r"snowflake", r"(?:so|very|bit|really|rather) entitled", r"common sense", r"not rocket science", r"use your (?:eyes|brain|head)",
         r"do you even", r"for the (?:last|hundredth) time", r"(?:so|very|really) needy",
+        r"simple enough for a (?:child|toddler|kid)", r"never (?:hurt|killed) anyone", r"ask someone (?:more )?(?:tech-?savvy|"
+        r"younger|who (?:knows|understands))", r"even a (?:child|kid|toddler) (?:can|could)",
         r"(?:most|other|all) (?:of )?(?:our )?(?:customers|people|shoppers|users|guests) "
         r"(?:manage|seem|are able|have no trouble|have no problem) to",
         r"drama queen", r"attention seeker", r"hysterical", r"ridiculous (?:customer|person|"
@@ -622,7 +656,10 @@ EN = LanguagePhrases(
         r"twat\w*", r"wank\w*", r"prick",
     ),
     sarcasm=(
-        r"oh (?:great|wonderful|brilliant|well|joy|boy|sure)", r"however (?:will|did|do) you "
+        r"oh (?:great|wonderful|brilliant|well|joy|boy|sure)", "\U0001f643",
+        r"never (?:had|heard|seen) (?:a|that|this) complaint (?:about|before)",
+        r"(?:guess|i suppose|presumably) (?:the|our) \w+ (?:was|were) going for",
+        r"however (?:will|did|do) you "
         r"(?:cope|manage|survive)", r"(?:three|two|four|five) whole (?:days|hours|minutes)",
         r"(?:wow|gosh),? (?:thanks|just wow|really)", r"congrat(?:ulation)?s,? (?:you|on (?:finding|figuring|reading|managing|working))",
         r"nice try", r"good luck with that", r"sure,? because", r"believe it or not",
@@ -759,7 +796,8 @@ EN = LanguagePhrases(
     ),
     unsafe=(r"keep using (?:it|them)", r"(?:perfectly|completely|totally) safe",
             r"(?:can ?not|can't|physically can ?not) (?:overheat|catch fire|burn|short)",
-            r"safe to (?:keep )?(?:use|using|eat|charge)", r"nothing to worry about"),
+            r"(?<!not )(?<!never )safe to (?:keep )?(?:use|using|eat|charge)",
+            r"nothing to worry about"),
     promotion=(r"have you (?:heard|seen) (?:about|of)", r"upgrade today", r"check out our",
                r"special offer", r"use code", r"\d+ ?% off", r"(?:for|from) (?:just|only) [£$€]",
                r"why not try", r"get a quote", r"now offers?", r"have you seen our",
@@ -880,7 +918,10 @@ ES = LanguagePhrases(
         r"indica claramente", r"si no (?:siguio|leyo|uso|seguiste|leiste)",
         r"deberias haber(?! (?:recibido|sido|tenido))", r"(?<!no )deberia haber(?! (?:pasado|ocurrido|sucedido|recibido|sido|"
         r"llegado|tenido|salido))", r"(?:es )?responsabilidad (?:suya|tuya)", r"debiste", r"debio(?! (?:llegar|haber|ser|estar|salir))",
-        r"es (?:tu|su) culpa",
+        r"es (?:tu|su) culpa", r"como ya se (?:le|te) (?:indico|dijo|explico|informo)",
+        r"si lo (?:hubiera|hubieras|hubiese) hecho", r"(?:esperamos|espero) que ahora (?:le |te )?"
+        r"(?:quede|este) (?:mas )?claro", r"(?:nuestros registros|nuestro sistema) no (?:muestra|muestran|"
+        r"registra|refleja)n? ningun", r"no (?:nos )?consta (?:ninguna|ningun)",
         r"la culpa es (?:tuya|suya)", r"no (?:leiste|leyo|has leido|ha leido)",
         r"como (?:ya )?se (?:indica|explica)", r"lee las instrucciones", r"error (?:tuyo|suyo|"
         r"del usuario)", r"si hubieras (?:leido|mirado)",
@@ -1034,7 +1075,8 @@ FR = LanguagePhrases(
         r"par dm", r"en dm", r"dm"),
     compensation=(r"bon d'achat", r"geste commercial", r"avoir", r"remise", r"reduction",
                   r"dedommagement", r"compensation", r"gratuit\w*", r"offert"),
-    blame=(r"vous auriez du(?! (?:etre|recevoir|avoir ete))", r"tu aurais du(?! (?:etre|"
+    blame=(r"nos (?:dossiers|registres|fichiers|systemes?) ne (?:montrent|mentionnent|indiquent|"
+           r"font apparaitre) (?:aucun|pas)", r"vous auriez du(?! (?:etre|recevoir|avoir ete))", r"tu aurais du(?! (?:etre|"
            r"recevoir|avoir ete))", r"c'est (?:de )?(?:votre|ta) faute",
            r"vous n'avez pas (?:lu|suivi|verifie)", r"comme indique", r"lisez (?:la notice|les "
            r"instructions)", r"erreur de votre part"),

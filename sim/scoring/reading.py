@@ -278,11 +278,26 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
         apology = "none"
     apology_count = len(c.apology.findall(norm))
 
+    # The customer and their issue.
+    complaint_norm = normalise(ctx.complaint_text)
+    by_name, by_handle = _names_customer(raw, norm, ctx)
+    brand = frozenset(_RAW_WORDS.findall(normalise(ctx.brand)))
+    names = frozenset(
+        _RAW_WORDS.findall(normalise(f"{ctx.customer_name} {ctx.customer_handle}"[:MAX_NAME_CHARS]))
+    )
+    clang = complaint_lang if complaint_lang in FUNCTION_WORDS else scored
+    c_stems, c_numbers = _complaint_profile(ctx.complaint_text[:MAX_ANALYSED_CHARS], clang,
+                                            brand | names)  # fmt: skip
+    # Sentences that only hand the customer's own words back ("we understand that your PS5 has
+    # been in repair for 5 weeks…") do nothing, whatever verbs and dates they repeat.
+    parroted = [s for s in sents if _parrots(s, scored, c_stems, brand | names)]
+    act_sents = [s for s in sents if s not in parroted]
+
     # Actions, clause by clause.
     actions: list[Clause] = []
     bare = 0
     acting_sentences = []  # sentences where someone does something concrete
-    for s in sents:
+    for s in act_sents:
         found, b = _clauses(s, scored, c)
         actions.extend(found)
         bare += b
@@ -296,25 +311,15 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
     outcome = any(
         (c.outcome.search(s) or (c.timeframe.search(s) and _RESULT.search(s)))
         and not _UNCERTAIN.search(s)
-        for s in sents
+        for s in act_sents
     )
     instruction = any(c.instruction.search(s) for s in sents) or (
         ctx.topic in SAFETY_TOPICS and c.safety_instruction.search(norm) is not None
     )
     question = any(c.question.search(s) for s in sents if "?" in s)
     holding = c.holding.search(norm) is not None
-    timeframes = len(c.timeframe.findall(norm))
+    timeframes = len(c.timeframe.findall(norm if not parroted else " ".join(act_sents)))
 
-    # The customer and their issue.
-    complaint_norm = normalise(ctx.complaint_text)
-    by_name, by_handle = _names_customer(raw, norm, ctx)
-    brand = frozenset(_RAW_WORDS.findall(normalise(ctx.brand)))
-    names = frozenset(
-        _RAW_WORDS.findall(normalise(f"{ctx.customer_name} {ctx.customer_handle}"[:MAX_NAME_CHARS]))
-    )
-    clang = complaint_lang if complaint_lang in FUNCTION_WORDS else scored
-    c_stems, c_numbers = _complaint_profile(ctx.complaint_text[:MAX_ANALYSED_CHARS], clang,
-                                            brand | names)  # fmt: skip
     r_stems = content_stems(norm, scored, brand | names)
     r_numbers = _numbers(norm)
     shared = (c_stems & r_stems) | (c_numbers & r_numbers)
@@ -341,7 +346,8 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
             near = s[max(0, m.start() - 40) : m.end() + 40]
             if c.compensation.search(near) and not re.search(
                 r"refund|back|owed|charge|price|paid|cost|differen|bill|overcharg|tariff|re-?rat|"
-                r"reembols|rembours|devol",
+                r"reembols|rembours|devol|trade-?in|buy(?:s|ing)? (?:it|them) back|rachet|"
+                r"rachat|reprise|recompra",
                 near,
             ):
                 amounts.append(float((m.group(1) or m.group(2)).replace(",", ".")))
@@ -469,6 +475,24 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
         wrong_name=_wrong_name(raw, ctx.customer_name),
         restated=restated,
     )  # fmt: skip
+
+
+# "We understand that…", "nous comprenons que…", "entendemos que…": the customer's words next.
+_RESTATING = re.compile(
+    r"^(?:(?:hi|hello|dear|bonjour|hola)\b[^,]{0,30},\s*)?(?:we|i) (?:fully |completely |totally )?"
+    r"(?:understand|note|see|hear|appreciate) (?:that |how )|^(?:(?:hi|hello|dear|bonjour|hola)\b"
+    r"[^,]{0,30},\s*)?(?:nous comprenons|je comprends|nous notons|entendemos|entiendo|"
+    r"comprendemos|comprendo) (?:\w+ )?(?:que|qu')"
+)
+PARROT_SHARE = 0.5  # of the sentence's content words, taken from the complaint
+
+
+def _parrots(sentence: str, lang: str, c_stems: set[str], exclude: frozenset[str]) -> bool:
+    """Whether ``sentence`` restates the complaint in its own words and adds nothing."""
+    if not _RESTATING.search(sentence):
+        return False
+    stems = content_stems(sentence, lang, exclude)
+    return len(stems) >= 3 and len(stems & c_stems) >= PARROT_SHARE * len(stems)
 
 
 # A promise opening: "i will", "we will", "i am going to", "je vais", "voy a", "vamos a"…
