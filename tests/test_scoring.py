@@ -879,3 +879,17 @@ def test_handing_the_complaint_back_is_not_an_action():
     )
     res = next(x for x in r.criteria if x.key == "resolution")
     assert not r.passed and res.points <= 0.3 * res.weight, r.as_dict()
+
+
+def test_a_short_reply_in_an_unsupported_language_is_declined_by_its_letters():
+    c = ctx(complaint_text="Śmieci nie zostały odebrane od dwóch tygodni.", customer_handle="")
+    with pytest.raises(UnsupportedLanguage) as e:
+        score_reply("Dzień dobry, bardzo przepraszamy. Zamówiłam odbiór na jutro rano.", c)
+    assert e.value.code == "pl"
+    # A Polish name in an English reply is still English.
+    r = score_reply(
+        "Hi Łukasz, sorry about the missed collection. I've booked an extra pick-up for 8am "
+        "tomorrow and I'll text you when the crew is on its way.",
+        ctx(customer_name="Łukasz Wójcik", customer_handle=""),
+    )
+    assert r.language == "en"

@@ -35,6 +35,17 @@ SCRIPT_SHARE = 0.3  # share of letters in a script that names the language
 # Languages so close in their function words that a short text cannot tell them apart; none is
 # scored, so naming the likelier one is enough to decline it honestly.
 _FAMILIES = (frozenset({"da", "nb", "sv"}),)
+# Letters that only these languages write (none of them English, Spanish or French).
+_LETTER_HINTS = (
+    ("pl", "ąćęłńśźż"),
+    ("cs", "ěřůťď"),
+    ("ro", "ășțţ"),
+    ("tr", "ğış"),
+    ("hu", "őű"),
+    ("da", "æø"),
+    ("sv", "å"),
+    ("de", "ß"),
+)
 
 
 def fold(text: str) -> str:
@@ -74,8 +85,19 @@ def detect(text: str) -> str | None:
             counts[code] += share
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     (best, n1), (second, n2) = ranked[0], ranked[1]
-    if n1 < MIN_HITS:
-        return None
-    if n1 < MIN_MARGIN * n2 and not any({best, second} <= f for f in _FAMILIES):
-        return None
+    if n1 < MIN_HITS or (n1 < MIN_MARGIN * n2 and not any({best, second} <= f for f in _FAMILIES)):
+        return _by_letters(text)
     return best
+
+
+def _by_letters(text: str) -> str | None:
+    """Too few function words to tell: letters only one language (family) writes, if there are
+    at least :data:`MIN_HITS` of them ("ł", "ś" and "ż" are Polish; English, Spanish and French
+    use none of these)."""
+    low = text.casefold()
+    best, most = None, 0
+    for code, letters in _LETTER_HINTS:
+        n = sum(low.count(ch) for ch in letters)
+        if n > most:
+            best, most = code, n
+    return best if most >= MIN_HITS else None
