@@ -80,6 +80,7 @@ class FastPoll:
         self.wsgi_app = wsgi_app
         self.served = 0  # polls answered here (the rest went to Flask)
         self._setup = None
+        self._setup_lock = threading.Lock()
 
     def _prepare(self):
         app = self.app
@@ -193,7 +194,9 @@ class FastPoll:
 
     def _answer(self, environ, exercise_id: int) -> str | None:
         if self._setup is None:
-            self._setup = self._prepare()
+            with self._setup_lock:  # once: its statements and the acknowledgements' batch
+                if self._setup is None:
+                    self._setup = self._prepare()
         s = self._setup
         if s is None:
             return None
