@@ -31,8 +31,9 @@ def create_app(test_config: dict | None = None, *, instance_path: str | Path | N
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
 
-    from . import dbguard, engine, errors, security
+    from . import dbguard, engine, errors, pollpath, security
 
+    pollpath.install(app)  # before security wraps the app in the proxy fix
     engine.reload_library()  # a (re)started app reads the scenario folder afresh
     security.init_app(app)
     errors.init_app(app)

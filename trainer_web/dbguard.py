@@ -73,6 +73,17 @@ class _Guard:
             self.recovered = None
 
     def check(self) -> None:
+        if self.gone is None and self.ident is not None:
+            # The usual case, without the lock: every request and commit of every thread
+            # checks, and queueing them on one lock around a stat() slowed polls (issue 13).
+            # Anything but the same file goes through the locked check below.
+            try:
+                st = os.stat(self.path)
+            except FileNotFoundError:
+                pass
+            else:
+                if (st.st_dev, st.st_ino) == self.ident:
+                    return
         with self.lock:
             if self.gone is None:
                 try:

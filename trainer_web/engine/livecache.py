@@ -38,6 +38,8 @@ class LiveExercise:
     # customer index → the trainee's earlier contacts with them in this storm
     contacts: dict[int, list[dict]] = field(default_factory=dict)
     debrief: dict | None = None
+    # complaint id → (what its view depends on, its unchanging part as JSON): see view.py
+    item_views: dict[int, tuple] = field(default_factory=dict)
 
     def advance(self, t: float) -> None:
         """Run the model to minute ``t``, sampling the storm's size at each grid minute passed."""

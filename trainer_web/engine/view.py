@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from functools import lru_cache
 
@@ -168,6 +169,12 @@ def post_limit(item: InboxItem) -> dict:
 
 
 def inbox_item_view(ex: Exercise, item: InboxItem, replies, contacts=None) -> dict:
+    return {**_item_static(ex, item, replies, contacts), **_item_clocks(item)}
+
+
+def _item_static(ex: Exercise, item: InboxItem, replies, contacts) -> dict:
+    """What a complaint shows that changes only with its thread, mood or channel (see
+    :func:`_item_key`): its texts, the customer, the earlier contacts."""
     seed = ex.seed
     who = persona(seed, item.author)
     earlier = [
@@ -186,26 +193,75 @@ def inbox_item_view(ex: Exercise, item: InboxItem, replies, contacts=None) -> di
         "handle": who.handle,
         "issue": topic_guide(item.topic).issue,
         "safety": item.topic in SAFETY_TOPICS,
-        "urgency": urgency(item),
         "limit": post_limit(item),
         "earlier": earlier,
-        "followers": int(item.followers),
-        "reach": reach_label(item.followers),
         "mood": str(mood(item.anger)),
         "anger": round(item.anger, 2),
         "origin": item.origin,
-        "waited_min": round(item.waited_min, 1),
         "sla_min": item.sla_min,
+        "thread": [
+            {**m, "at": clock_label(ex, m["min"])} for m in render_thread(seed, item, who, replies)
+        ],
+    }
+
+
+def _item_clocks(item: InboxItem) -> dict:
+    """What a complaint shows that moves with the clock: computed on every poll."""
+    return {
+        "urgency": urgency(item),
+        "followers": int(item.followers),
+        "reach": reach_label(item.followers),
+        "waited_min": round(item.waited_min, 1),
         "sla_left_min": None if item.sla_left_min is None else round(item.sla_left_min, 1),
         "patience_left_min": None
         if item.patience_left_min is None
         else round(item.patience_left_min, 1),
         "follow_ups": item.follow_ups,
         "pile_ons": item.pile_ons,
-        "thread": [
-            {**m, "at": clock_label(ex, m["min"])} for m in render_thread(seed, item, who, replies)
-        ],
     }
+
+
+def _item_key(item: InboxItem, n_replies: int, n_contacts: int) -> tuple:
+    """Everything :func:`_item_static` reads from a complaint and its exercise's live state."""
+    return (
+        item.thread,
+        item.pile_ons > 0,
+        n_replies,
+        n_contacts,
+        item.anger,
+        item.public,
+        item.in_dm,
+        item.channel,
+        item.topic,
+        item.author,
+        item.origin,
+        item.sla_min,
+    )
+
+
+def _inbox_json(ex: Exercise, entry: LiveExercise, items: list[InboxItem]) -> list[str]:
+    """Each waiting complaint as JSON text. Its texts and thread (most of a poll's work) are
+    kept on the live exercise from one poll to the next and rebuilt only when they change;
+    its clocks are computed afresh."""
+    kept = entry.item_views
+    fresh: dict[int, tuple] = {}
+    out = []
+    for item in items:
+        replies = entry.replies.get(item.id, ())
+        n_contacts = len(entry.contacts.get(int(item.author), ()))
+        key = _item_key(item, len(replies), n_contacts)
+        old = kept.get(item.id)
+        if old is None or old[0] != key:
+            static = _item_static(ex, item, replies, entry.contacts)
+            old = (key, _dumps(static)[1:-1])
+        fresh[item.id] = old
+        out.append("{" + old[1] + "," + _dumps(_item_clocks(item))[1:])
+    entry.item_views = fresh
+    return out
+
+
+_dumps = json.JSONEncoder(separators=(",", ":")).encode
+INBOX_SLOT = "\x00inbox\x00"
 
 
 def _sample_at(entry: LiveExercise, minute: float) -> tuple | None:
@@ -296,7 +352,12 @@ def storm_gauge(ex: Exercise, entry: LiveExercise, t: float, complaints: int, wa
 
 
 def state(ex: Exercise, *, ack: bool = True) -> dict:
-    """The live view a trainee's page polls: clock, storm, inbox with threads.
+    """The live view a trainee's page polls (see :func:`state_json`), as a dict."""
+    return json.loads(state_json(ex, ack=ack))
+
+
+def state_json(ex: Exercise, *, ack: bool = True) -> str:
+    """The live view a trainee's page polls, as JSON text: clock, storm, inbox with threads.
 
     ``ack`` stores the simulation time shown (the trainee's own poll, not an instructor's).
     """
@@ -305,18 +366,31 @@ def state(ex: Exercise, *, ack: bool = True) -> dict:
     wall = utcnow()
     t = sim_now(ex, wall)
     with cache().lock(ex.id):
-        entry = live(ex, t)
-        m = entry.model
-        status = m.status()
-        inbox = [
-            inbox_item_view(ex, i, entry.replies.get(i.id, []), entry.contacts) for i in m.inbox()
-        ]
-        trend = _trend(entry, t, status["complaints"])
-        gauge = storm_gauge(ex, entry, t, status["complaints"], status["waiting"])
-        last_hour = _sample_at(entry, t - 60.0)
-        scores = list(entry.scores)
+        text = view_json(ex, live(ex, t), t)
     # Built before the acknowledgement is committed: reading the row after a commit would load
     # it again (a commit expires it), a query per poll for nothing.
+    if ack and ack_due(ex, wall):
+        ex.acked_sim_min = t
+        ex.acked_at = wall
+        db.session.commit()
+    return text
+
+
+def ack_due(ex, wall) -> bool:
+    """Whether a poll at ``wall`` stores the simulation time it shows (every ACK_EVERY_S)."""
+    return ex.state == ExerciseState.RUNNING and (wall - ex.acked_at).total_seconds() >= ACK_EVERY_S
+
+
+def view_json(ex, entry: LiveExercise, t: float) -> str:
+    """The poll's JSON at minute ``t`` from the live model ``entry`` (its lock held; ``ex`` the
+    exercise's row: an ORM object or a Core row with the same column names)."""
+    m = entry.model
+    status = m.status()
+    inbox = _inbox_json(ex, entry, m.inbox())
+    trend = _trend(entry, t, status["complaints"])
+    gauge = storm_gauge(ex, entry, t, status["complaints"], status["waiting"])
+    last_hour = _sample_at(entry, t - 60.0)
+    scores = entry.scores
     view = {
         "exercise": ex.id,
         "state": str(ex.state),
@@ -340,14 +414,7 @@ def state(ex: Exercise, *, ack: bool = True) -> dict:
             "mean_score": round(sum(scores) / len(scores), 1) if scores else None,
             "remedy_limit": ex.remedy_limit if ex.empowered else 0,
         },
-        "inbox": inbox,
+        "inbox": INBOX_SLOT,
     }
-    if (
-        ack
-        and ex.state == ExerciseState.RUNNING
-        and (wall - ex.acked_at).total_seconds() >= ACK_EVERY_S
-    ):
-        ex.acked_sim_min = t
-        ex.acked_at = wall
-        db.session.commit()
-    return view
+    head, _, tail = _dumps(view).rpartition(_dumps(INBOX_SLOT))
+    return head + "[" + ",".join(inbox) + "]" + tail + "\n"

@@ -148,7 +148,7 @@ def play(exercise_id: int):
 def state(exercise_id: int):
     ex = exercise_for_trainee(exercise_id)
     try:
-        return jsonify(engine.state(ex))
+        return Response(engine.state_json(ex), mimetype="application/json")
     except engine.Unreplayable as e:
         db.session.rollback()
         return jsonify(
