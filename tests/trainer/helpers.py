@@ -6,11 +6,18 @@ from sim.text import CANNED_REPLIES
 
 
 def good_reply(item: dict) -> str:
-    first = item["author"].split()[0]
+    """What a good trainee writes to any complaint: their name, an apology for this issue that
+    says how it lands, a safety instruction on a safety report, and a personal next step with a
+    time, in a DM for a public post and right here in a private channel (under a tweet's
+    length)."""
+    first = item.get("first_name") or item["author"].split()[0]
+    issue = item.get("issue") or f"the {item['topic']} problem"
+    safety = "Please stop using it and unplug it for now. " if item.get("safety") else ""
+    where = "DM you" if item.get("public", True) and not item.get("in_dm") else "reply here"
     return (
-        f"Hi {first}, I'm so sorry about the {item['topic']} problem, I understand how "
-        "frustrating this is. I will personally look into it now and send you a DM within the "
-        "hour with the fix and what happens next."
+        f"Hi {first}, I'm so sorry about {issue}, and I understand how worrying this is. "
+        f"{safety}I'm checking your order myself now and will {where} within the hour with the "
+        "fix and what happens next."
     )
 
 
