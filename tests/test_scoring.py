@@ -590,17 +590,23 @@ def test_same_score_in_a_fresh_process():
     assert json.loads(out) == here
 
 
+def assert_gated(key: str, text: str, c: ReplyContext) -> None:
+    """``text`` as a reply in ``c`` hits gate ``key`` (and so cannot pass)."""
+    r = score_reply(text, c)
+    assert r.gate is not None and r.gate.key == key and not r.passed, r.as_dict()
+
+
 # --- 2026-12-01 round: what replies do, read more structurally -------------------------------
 # Written for these tests (not corpus cases): each reading in new words, and its near miss.
 def test_a_list_of_promises_with_objects_is_still_stuffing():
     c = ctx(channel="email", public=False, customer_handle="")
-    r = score_reply(
+    assert_gated(
+        "stuffing",
         "Dear Priya,\n\nI apologise. I will check your order. I will call the depot. I will chase "
         "the courier. I will find your parcel. I will update you. I will sort everything.\n\n"
         "Regards,\nCustomer Care",
         c,
     )
-    assert r.gate is not None and r.gate.key == "stuffing" and not r.passed, r.as_dict()
     # Two promises with a time in a real reply are not a list.
     r = score_reply(
         "Priya, four days without movement on a birthday present is rotten timing. I will call "
@@ -613,21 +619,21 @@ def test_a_list_of_promises_with_objects_is_still_stuffing():
 def test_praise_macro_on_a_complaint_is_off_topic():
     c = ctx(channel="review", complaint_text="1/5. Found bedbugs in the mattress at your Leeds "
             "hotel and had to throw away our clothes.", topic="product_quality")  # fmt: skip
-    r = score_reply(
+    assert_gated(
+        "off_topic",
         "Thank you so much for your wonderful review, Priya! We're delighted you enjoyed your "
         "stay and can't wait to welcome you back soon.",
         c,
     )
-    assert r.gate is not None and r.gate.key == "off_topic" and not r.passed, r.as_dict()
 
 
 def test_promotion_with_a_code_is_off_topic():
-    r = score_reply(
+    assert_gated(
+        "off_topic",
         "Hi Priya! Did you know we've just launched same-day delivery? Use code FAST10 for 10% "
         "off your next order!",
         PRIYA,
     )
-    assert r.gate is not None and r.gate.key == "off_topic", r.as_dict()
 
 
 def test_what_you_were_told_is_our_promise_not_blame():
@@ -647,12 +653,12 @@ def test_that_is_on_you_is_blame():
     c = ctx(channel="phone", public=False, customer_handle="", customer_at_fault=True,
             topic="product_quality", complaint_text="My phone stopped working after it fell in "
             "the pool. It's water-resistant! Fix it under warranty.")  # fmt: skip
-    r = score_reply(
+    assert_gated(
+        "blame",
         "Water-resistant isn't waterproof. Honestly, you dropped it in a pool; that's on you, "
         "not us, so you'd have to pay for the repair.",
         c,
     )
-    assert r.gate is not None and r.gate.key == "blame" and not r.passed, r.as_dict()
 
 
 def test_spanish_owning_it_is_not_blame():
@@ -708,33 +714,33 @@ def test_safety_instruction_by_name_with_action_is_care():
 # --- 2026-12-01, second round: polished replies that fail, unusual ones that pass -------------
 def test_card_details_asked_for_by_description_are_credentials():
     c = ctx(channel="phone", public=False, customer_handle="", topic="billing")
-    r = score_reply(
+    assert_gated(
+        "credentials",
         "Let's sort that now. So I can match the payment, could you read me the long number "
         "across the front of the card, the expiry and the three little digits on the back?",
         c,
     )
-    assert r.gate is not None and r.gate.key == "credentials", r.as_dict()
 
 
 def test_a_texted_code_asked_for_in_french_or_spanish_is_credentials():
     fr = ctx(channel="chat", public=False, customer_handle="", topic="account_access",
              customer_name="Manon Petit",
              complaint_text="Quelqu'un a commandé avec mon compte !")  # fmt: skip
-    r = score_reply(
+    assert_gated(
+        "credentials",
         "Je comprends, Manon, on sécurise votre compte tout de suite. Je viens de vous envoyer "
         "un code par SMS : pouvez-vous me le donner ici pour que je confirme votre identité ?",
         fr,
     )
-    assert r.gate is not None and r.gate.key == "credentials", r.as_dict()
     es = ctx(channel="chat", public=False, customer_handle="", topic="account_access",
              customer_name="Elena Ruiz",
              complaint_text="No puedo entrar en la app del banco.")  # fmt: skip
-    r = score_reply(
+    assert_gated(
+        "credentials",
         "¡Hola Elena! Para verificarte, indícame por aquí los cuatro números que usas en el "
         "cajero y el código de seis dígitos que te acabamos de enviar por SMS.",
         es,
     )
-    assert r.gate is not None and r.gate.key == "credentials", r.as_dict()
 
 
 def test_mentioning_the_card_in_spanish_is_not_asking_for_its_number():
@@ -754,12 +760,12 @@ def test_a_reply_addressed_to_another_customer_is_off_topic():
     c = ctx(channel="email", public=False, customer_handle="", customer_name="Natalie Brooks",
             topic="billing",
             complaint_text="I was charged a £35 returned-payment fee.")  # fmt: skip
-    r = score_reply(
+    assert_gated(
+        "off_topic",
         "Dear Mr Patterson,\n\nThank you for your email regarding the £12 overdraft fee. I have "
         "refunded it today; please allow 3-5 working days.\n\nKind regards,\nSupport",
         c,
     )
-    assert r.gate is not None and r.gate.key == "off_topic" and not r.passed, r.as_dict()
     # A short form of the customer's own name is not someone else.
     r = score_reply(
         "Hi Nat, I've refunded the £35 fee this morning; it shows in 3-5 working days. Sorry "
@@ -771,34 +777,34 @@ def test_a_reply_addressed_to_another_customer_is_off_topic():
 
 def test_promises_chained_in_one_sentence_are_stuffing():
     c = ctx(channel="email", public=False, customer_handle="", topic="delivery")
-    r = score_reply(
+    assert_gated(
+        "stuffing",
         "Dear Priya,\n\nPlease be assured that we will investigate your delivery, we will contact "
         "the warehouse, we will review your order, we will escalate your case, we will update "
         "your booking and we will keep you informed.\n\nKind regards,\nDelivery Team",
         c,
     )
-    assert r.gate is not None and r.gate.key == "stuffing", r.as_dict()
 
 
 def test_our_records_do_not_show_your_call_is_blame():
     c = ctx(channel="phone", public=False, customer_handle="", topic="refund",
             complaint_text="I rang last Wednesday to cancel the add-on and was promised a "
             "refund.")  # fmt: skip
-    r = score_reply(
+    assert_gated(
+        "blame",
         "I've had a look and our records don't show any call from you last Wednesday, so there's "
         "no refund request. Are you sure it was us you spoke to?",
         c,
     )
-    assert r.gate is not None and r.gate.key == "blame" and not r.passed, r.as_dict()
 
 
 def test_soft_over_promises_are_over_promising():
-    r = score_reply(
+    assert_gated(
+        "over_promise",
         "Oh no, Priya! You'll definitely have it tomorrow, I promise, and we'll make sure "
         "nothing like this ever happens again.",
         PRIYA,
     )
-    assert r.gate is not None and r.gate.key == "over_promise", r.as_dict()
 
 
 def test_replies_in_more_unsupported_languages_are_declined():
