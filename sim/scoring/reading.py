@@ -127,9 +127,6 @@ class Reading:
     promise_list: int = 0
     # The greeting names someone other than the customer ("Dear Mr Patterson" to Natalie Brooks).
     wrong_name: str = ""
-    # The reply puts the customer's own situation back to them, in its own words: a sentence that
-    # is about them (their details, addressed to them or judged), not about what the brand does.
-    restated: bool = False
 
     @property
     def concrete_action(self) -> bool:
@@ -382,13 +379,18 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
     blamed = c.blame.search(norm) is not None
     deflected = c.deflection.search(norm) is not None
     acted = any(cl.has_object for cl in actions) or outcome
-    restated = _restated(sents, acting_sentences, c_stems, c_numbers, scored, brand | names, c)
+    scripted_count = len(c.scripted.findall(norm))
     safety_instruction = c.safety_instruction.search(norm) is not None
     acknowledged = c.acknowledgement.search(norm) is not None or (
         not (blamed or deflected)
+        and acted
         and (
-            (restated and acted and apology in ("none", "sincere") and not c.scripted.search(norm))
-            or (ctx.topic in SAFETY_TOPICS and safety_instruction and acted and by_name)
+            (ctx.topic in SAFETY_TOPICS and safety_instruction and by_name)
+            or (
+                apology in ("none", "sincere")
+                and not scripted_count
+                and _restated(sents, acting_sentences, c_stems, c_numbers, scored, brand | names, c)
+            )
         )
     )
 
@@ -456,8 +458,8 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
         shouting=_shouting(raw, ALLOWED_ACRONYMS),
         canned=canned or placeholder,
         placeholder=placeholder,
-        scripted=c.scripted.search(norm) is not None,
-        scripted_count=len(c.scripted.findall(norm)),
+        scripted=scripted_count > 0,
+        scripted_count=scripted_count,
         promotion=c.promotion is not None and c.promotion.search(norm) is not None,
         owned_mistake=_OWNED.search(norm) is not None,
         redirected=(not ctx.public) and dm_invite and channel_kind(ctx.channel) not in SOCIAL_KINDS,
@@ -473,7 +475,6 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
         run_on=run_on,
         promise_list=_promise_list(sents),
         wrong_name=_wrong_name(raw, ctx.customer_name),
-        restated=restated,
     )  # fmt: skip
 
 
@@ -543,11 +544,11 @@ def _wrong_name(raw: str, customer_name: str) -> str:
     m = _GREETING_NAME.match(raw)
     if m is None or not customer_name.strip() or not m.group(1)[0].isupper():
         return ""
-    greeted = language.fold(m.group(1)).casefold()
+    greeted = language.fold(m.group(1))
     if greeted in _NOT_A_NAME:
         return ""
     for t in re.findall(r"[^\W\d_]+", customer_name):
-        t = language.fold(t).casefold()
+        t = language.fold(t)
         if len(t) >= 2 and (greeted in t or t in greeted or greeted[:3] == t[:3]):
             return ""
     return m.group(1)
@@ -556,7 +557,7 @@ def _wrong_name(raw: str, customer_name: str) -> str:
 # Addressing the customer or judging their situation: "you", "your", "vous", "tu"…, "that is",
 # "c'est", "es"… — a sentence about them rather than about the brand's own doing.
 _ABOUT_THEM = re.compile(
-    r"\b(?:you|your|yours|vous|votre|vos|tu|te|ton|ta|tes|toi|usted|ustedes|tu|tus|te|le|su|sus"
+    r"\b(?:you|your|yours|vous|votre|vos|tu|te|ton|ta|tes|toi|usted|ustedes|tus|le|su|sus"
     r"|that is|this is|it is|that was|c'est|c'etait|ce n'est|es|fue|era|eso|esto)\b"
 )
 
