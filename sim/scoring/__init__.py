@@ -22,7 +22,9 @@ basics             15      fits the channel, calm, in its own words, on time
 The pass mark is 70. A gate caps the total with one plain reason: at 10 (an auto-fail) for a
 reply in the wrong language, fewer than four words, credentials asked for, personal data in
 public, insults/profanity/sarcasm, keyword stuffing; at 40 for over-length, liability admitted in
-public on safety, over-promising and blame; at 25 for a reply about another issue. A reply in a
+public on safety, over-promising and blame; at 25 for a reply about another issue; at 20 for
+talking down to the customer in words no rule lists, as the learned tone check reads it
+(:mod:`.tone`). A reply in a
 language the scorer does not read raises :class:`UnsupportedLanguage`, never a low score.
 """
 
@@ -301,8 +303,8 @@ def score_reply(
 
 
 def warm_up() -> None:
-    """Build now what :func:`score_reply` builds at its first use (the coherence model's fit,
-    the phrase lists, the learned coefficients), so that a server's first replies are scored
+    """Build now what :func:`score_reply` builds at its first use (the coherence and tone models'
+    fits, the phrase lists, the learned coefficients), so that a server's first replies are scored
     as fast as the rest instead of waiting seconds for it. Idempotent and thread-safe."""
     ctx = ReplyContext(
         channel="twitter",

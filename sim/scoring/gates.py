@@ -21,6 +21,9 @@ from .reading import Reading
 FAIL_CAP = 10.0  # a reply that must never go out
 SOFT_CAP = 40.0  # a reply that needs rewriting before it goes out
 OFF_TOPIC_CAP = 25.0  # answers a different complaint
+# Talking down, as the learned tone check reads it (:mod:`.tone`): it cannot tell an insult
+# (team leads' median 10) from blame (median 23), so it caps between them.
+TONE_CAP = 20.0
 FAR_TOO_LONG = 1.4  # 40% past a house limit (not the platform's): nobody reads it
 MIN_WORDS = 4  # "Sorry." or "OK thanks DM" is not a reply
 # Coherence: real sentences are glued with function words; keyword strings are not.
@@ -242,6 +245,14 @@ def _over_promise(r: Reading, ctx: ReplyContext) -> Gate | None:
 
 
 def _blame(r: Reading, ctx: ReplyContext) -> Gate | None:
+    if r.talks_down is not None:
+        line = r.talks_down if len(r.talks_down) <= 160 else r.talks_down[:157] + "..."
+        return Gate(
+            "blame",
+            f"Talks down to the customer: \u201c{line}\u201d reads as blame or sarcasm. Say "
+            "what you will do for them, not what they should have done.",
+            TONE_CAP,
+        )
     if r.blamed:
         return Gate(
             "blame",

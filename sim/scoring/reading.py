@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..vocab import SAFETY_TOPICS, SOCIAL_KINDS, ChannelKind, ReplyAction, channel_kind, max_chars
-from . import coherence, language
+from . import coherence, language, tone
 from .clauses import (
     Clause,
     _clauses,
@@ -93,7 +93,8 @@ class Reading:
     compensation_amounts: tuple[float, ...]
     damages: bool
     remedy_kinds: int
-    blamed: bool
+    blamed: bool  # by a blame phrase, or by the learned tone check (then ``talks_down`` is set)
+    talks_down: str | None  # the sentence the learned tone check reads as talking down
     deflected: bool
     dm_invite: bool
     insult: str | None
@@ -377,6 +378,8 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
     # reply that also does something about it; or, on a safety report, the customer told by name
     # what to do to be safe and what is being done (team leads read that as care, not coldness).
     blamed = c.blame.search(norm) is not None
+    talked_down = None if blamed else tone.talks_down(raw, norm, sents)
+    blamed = blamed or talked_down is not None
     deflected = c.deflection.search(norm) is not None
     acted = any(cl.has_object for cl in actions) or outcome
     scripted_count = len(c.scripted.findall(norm))
@@ -439,6 +442,7 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
         damages=c.damages.search(norm) is not None,
         remedy_kinds=remedy_kinds,
         blamed=blamed,
+        talks_down=talked_down,
         deflected=deflected,
         dm_invite=dm_invite,
         insult=first(c.insult, en.insult),

@@ -156,6 +156,16 @@ def sentences(norm: str) -> list[str]:
     return out
 
 
+def raw_sentences(raw: str) -> list[str]:
+    """The sentences of text as written (case, accents and contractions kept), split where
+    :func:`sentences` splits its normalised form, for quoting a sentence back to the writer."""
+    t = unicodedata.normalize("NFKC", raw[:MAX_ANALYSED_CHARS])[:MAX_ANALYSED_CHARS]
+    t = _NEWLINES.sub("\n", _SPACES.sub(" ", t.translate(_QUOTES))).strip()
+    return [
+        p.strip(" .!") for p in _SENTENCE_END.split(t) if p.strip(" .!") and _RAW_WORDS.search(p)
+    ]
+
+
 def stem(word: str) -> str:
     return word[:STEM_CHARS]
 
