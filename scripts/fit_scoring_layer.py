@@ -68,6 +68,7 @@ def cross_validate() -> None:
                 gate.cap if gate is not None else math.inf,
                 expert["gate"] is None and gate is None,
                 float(expert["score"]),
+                gate,
             )
         )
     group = np.array([r[0] for r in rows])
@@ -77,6 +78,7 @@ def cross_validate() -> None:
     cap = np.array([r[4] for r in rows])
     fit_on = np.array([r[5] for r in rows])
     expert = np.array([r[6] for r in rows])
+    gates = [r[7] for r in rows]
     gated = np.isfinite(cap)
     shares = rule.copy()
     for g in sorted(set(group)):
@@ -90,8 +92,10 @@ def cross_validate() -> None:
         shares[held] = np.clip(rule[held] + corr, 0.0, 1.0)
 
     def total(s: np.ndarray) -> np.ndarray:
-        points = np.round(s * weights / 0.5) * 0.5
-        return np.minimum(points.sum(axis=1), cap)
+        points = (np.round(s * weights / 0.5) * 0.5).sum(axis=1)
+        return np.array(
+            [p if g is None else g.capped(p) for p, g in zip(points, gates, strict=True)]
+        )
 
     splits = " and ".join(learned.FIT_SPLITS)
     print(f"{splits}, {len(rows)} cases, leave one of {len(set(group))} writer batches out:")

@@ -41,6 +41,7 @@ from .scoring import (
 )
 from .vocab import (
     CHANNEL_MAX_CHARS,
+    SAFETY_TOPICS,
     SOCIAL_KINDS,
     ChannelKind,
     Reaction,
@@ -701,6 +702,8 @@ def bot_reply_text(
     concrete = rng.random() < q
     timed = f" {when}" if rng.random() < q else ""
     needs_dm = public and topic in cal.TOPICS_NEEDING_PRIVATE_DETAILS
+    # A safety report: a good rep makes the customer safe before anything else.
+    safe_first = "Please stop using it for now." if concrete and topic in SAFETY_TOPICS else ""
 
     if act == ReplyAction.ESCALATE:
         step = (
@@ -734,12 +737,15 @@ def bot_reply_text(
             apology = _after_greeting(apology)
         elif acknowledgement:
             acknowledgement = _after_greeting(acknowledgement)
+        elif safe_first:
+            safe_first = _after_greeting(safe_first)
         else:
             step = _after_greeting(step)
     parts = [
         (greeting, False),
         (apology, False),
         (acknowledgement, True),
+        (safe_first, False),
         (step, False),
         (blame, False),
         (signature, True),

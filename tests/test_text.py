@@ -37,7 +37,6 @@ from sim.text import (
     persona,
     reaction_text,
 )
-from sim.vocab import SAFETY_TOPICS
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 7
@@ -348,17 +347,14 @@ def test_mean_bot_reply_score_rises_with_quality():
         assert hi.mean() - lo.mean() > 2 * se, means
     assert means[0] < PASS_MARK - 20  # low-quality replies are poor (canned, vague)
     # High-quality replies are personal apologies with a next step: they all pass. The learned
-    # layer (the default) scores this template text about 12 points under the rules alone (team
-    # leads mark a template with details swapped in down): 82 at quality 1 where the rules give
-    # 96. The model's bots draw their scores from sim.calibration (90 at quality 1), not from
+    # layer (the default) scores this template text about 16 points under the rules alone (team
+    # leads mark a template with details swapped in down): about 80 at quality 1 where the rules
+    # give 96. The model's bots draw their scores from sim.calibration (90 at quality 1), not from
     # this text, so their calibrated quality does not move with the scorer's default.
-    # Since the 2026-12-01 refit (the layer now also learns from team leads' marks on polished
-    # template replies), the bot's product-safety template, which never tells the customer to stop
-    # using the product, can fall just under the pass mark (2 of 200: 66 and 69); every other
-    # quality-1 reply passes.
-    safety = np.array([TOPICS[cid % len(TOPICS)] in SAFETY_TOPICS for cid in range(n)])
-    assert means[-1] > 78 and (scores[-1][~safety] >= PASS_MARK).all(), means
-    assert scores[-1][safety].mean() >= PASS_MARK and (scores[-1] >= PASS_MARK).mean() >= 0.98
+    # Every quality-1 reply passes. (After the first 2026-12-01 refit the bots' product-safety
+    # template, which then never told the customer to stop using the product, fell under the pass
+    # mark in 2, then 8, of 200; team leads are right about that, and it now says so first.)
+    assert means[-1] > 78 and (scores[-1] >= PASS_MARK).all(), means
     rules_top = bot_scores(1.0, n, calibrated=False)
     assert rules_top.mean() > 90 and rules_top.mean() - means[-1] < 20, (rules_top.mean(), means)
 

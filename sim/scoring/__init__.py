@@ -21,10 +21,10 @@ basics             15      fits the channel, calm, in its own words, on time
 
 The pass mark is 70. A gate caps the total with one plain reason: at 10 (an auto-fail) for a
 reply in the wrong language, fewer than four words, credentials asked for, personal data in
-public, insults/profanity/sarcasm, keyword stuffing; at 40 for over-length, liability admitted in
-public on safety, over-promising and blame; at 25 for a reply about another issue; at 20 for
-talking down to the customer in words no rule lists, as the learned tone check reads it
-(:mod:`.tone`). A reply in a
+public, insults/profanity/sarcasm, keyword stuffing; at half the points earned and at most 40
+for over-length, liability admitted in public on safety, over-promising and blame; at 25 for a
+reply about another issue; at 20 for talking down to the customer in words no rule lists, as the
+learned tone check reads it (:mod:`.tone`). A reply in a
 language the scorer does not read raises :class:`UnsupportedLanguage`, never a low score.
 """
 
@@ -271,7 +271,7 @@ def score_reply(
         )
     total = min(WEIGHT_TOTAL, sum(c.points for c in results))
     if gate is not None:
-        total = min(total, gate.cap)
+        total = gate.capped(total)
     all_full = all(c.points >= c.weight - 1e-9 for c in results)
     lang = r.complaint_lang if r.complaint_lang in SCORED_LANGUAGES else r.scored_lang
     features = ReplyFeatures(

@@ -26,7 +26,8 @@ class Clause:
     done: bool  # already done ("I've…", "I just…") rather than promised
 
 
-_DONE_PRONOUN = re.compile(r"\s*(?:it|this|that|them|those|these|everything|all of it)\b")
+# "I've cancelled it", "I've rebooked you": a done action to something (or someone) named.
+_DONE_PRONOUN = re.compile(r"\s*(?:it|this|that|them|those|these|everything|all of it|you)\b")
 _CLITIC = re.compile(r"\b(?:lo|la|los|las|le|les|te|se lo|se la|l')\s*(?:\w+ )?$")
 
 

@@ -206,7 +206,10 @@ def _credentials_asked(sents: list[str], c: _Compiled) -> list[str]:
                 if label == "password" and re.search(
                     r"password reset|reset (?:your |the )?password|new password|"
                     r"(?:reinitialis\w*|restablec\w*) (?:de |du |tu |su |votre )?(?:mot de passe|"
-                    r"contrasena)",
+                    r"contrasena)|(?:nueva|otra) contrasena|contrasena nueva|"
+                    r"(?:cambiar|cambie|cambia) (?:la |su |tu )?contrasena|"
+                    r"(?:nouveau|autre) mot de passe|"
+                    r"(?:changer|changez) (?:votre |ton )?mot de passe",
                     s,
                 ):
                     continue  # a reset link is the way round a password, not a request for it

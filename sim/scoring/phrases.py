@@ -406,6 +406,7 @@ EN = LanguagePhrases(
         r"(?:someone|a member of (?:our|the) team|the team|we|they) will be in touch"
         r"(?: shortly| soon)?",
         r"(?:will |shall )?get back to you(?: shortly| soon| asap| as soon as possible)?",
+        r"(?:we|i) have (?:duly )?(?:taken (?:note|notice)(?: of)?|noted)",
         r"(?:have |has )?passed (?:it|this|that|your (?:feedback|comments?)) on",
         r"(?:have |has )?(?:noted|logged) (?:it|this|your (?:feedback|comments?))",
         r"please (?:see|check|visit|read|refer to) our (?:faqs?|website|help (?:centre|center|"
@@ -846,7 +847,8 @@ ES = LanguagePhrases(
         r"(?:te|le) diremos algo", r"en breve", r"a la mayor brevedad",
         r"trasladaremos (?:tu|su) (?:comentario|queja|caso|consulta)",
         r"(?:nos pondremos|se pondran|se pondra) en contacto(?: (?:contigo|con usted))?",
-        r"te (?:diremos|contaremos) algo",
+        r"te (?:diremos|contaremos) algo", r"(?:hemos|he) tomado (?:buena )?nota",
+        r"tomamos (?:buena )?nota",
     ),
     personal_action=(
         r"(?:ya |acabo de |personalmente )?(?:he|acabo de) (\w+)((?: [^,;:]*)?)",
@@ -976,11 +978,25 @@ ES = LanguagePhrases(
     personal=(r"numero de pedido", r"(?:numero de )?referencia", r"localizador", r"correo"),
     request=(r"por favor", r"puedes", r"podrias", r"puede", r"podria", r"envia\w*", r"manda\w*",
              r"comparte\w*", r"indica\w*", r"facilita\w*", r"dinos", r"dime", r"escribe\w*",
-             r"responde\w*", r"necesito", r"necesitamos"),
+             r"responde\w*", r"necesito", r"necesitamos",
+             # usted imperatives: "dígame", "indíquenos", "envíeme", "léame", "confírmeme"
+             r"digame", r"diganos", r"deme", r"denos", r"dame", r"danos", r"pasame", r"paseme",
+             r"envie\w*", r"mande\w*", r"comparta\w*", r"indique\w*", r"facilite\w*",
+             r"escriba\w*", r"confirm[ae]\w*", r"leame", r"leanos", r"proporcione\w*"),
     negation=(r"nunca (?:te |le )?(?:pediremos|pedimos|compartas|envies)", r"no (?:compartas|"
-              r"envies|publiques|hace falta)"),
+              r"envies|publiques|hace falta)", r"en ningun (?:caso|momento)",
+              r"no (?:nos |me |le |te )?(?:comparta|envie|publique|diga|de)\b",
+              r"nunca (?:te |le )?(?:voy a |vamos a )?(?:pedir|preguntar)\w*",
+              r"no (?:te |le )?(?:necesito|necesitamos|hace falta|voy a pedir|vamos a pedir)",
+              r"sin (?:necesidad de )?(?:decirme|darme|decirnos|darnos)"),
     public_cue=(r"aqui (?:mismo|abajo|en los comentarios)", r"en (?:este|los) (?:hilo|"
                 r"comentarios?|tuit)", r"publicamente"),
+    promotion=(r"\d+ ?% de descuento", r"descuento del? \d+", r"codigo (?:promocional|de descuento)",
+               r"(?:usa|utiliza|con|introduce) el codigo [a-z]+\d*", r"no te lo pierdas",
+               r"no se lo pierda", r"oferta especial", r"(?:has|ha) visto nuestr[ao]s?",
+               r"(?:nueva|nuevas|nuevo|nuevos) (?:coleccion|ofertas?|promociones?|tarifas?)",
+               r"(?:descarga|descargue) (?:nuestra|la) app", r"aprovecha (?:nuestra|esta|la) "
+               r"(?:oferta|promocion)"),
 )  # fmt: skip
 
 FR = LanguagePhrases(
@@ -1015,7 +1031,8 @@ FR = LanguagePhrases(
     holding=(r"(?:nous|je) (?:regardons|examinons|etudions)(?: (?:cela|ca|votre (?:cas|"
              r"dossier)))?", r"(?:nous|on) revenons vers vous(?: rapidement| bientot)?",
              r"(?:quelqu'un|un conseiller) (?:va|vous) (?:vous )?recontacter",
-             r"service concerne", r"dans les (?:plus )?brefs delais", r"reviendra vers vous"),
+             r"service concerne", r"dans les (?:plus )?brefs delais", r"reviendra vers vous",
+             r"(?:nous avons|avons|j'ai) (?:bien )?(?:pris )?(?:bonne )?note"),
     personal_action=(
         r"(?:je viens d'|je viens de (?:vous |lui |leur |le |la |les )?|j'ai (?:deja |bien )?|"
         r"j'en ai |je (?:vous |lui |leur |l')?ai (?:deja |bien )?)(\w+)((?: [^,;:]*)?)",
@@ -1116,10 +1133,20 @@ FR = LanguagePhrases(
     personal=(r"numero de commande", r"reference", r"numero de dossier", r"e-?mail"),
     request=(r"merci de", r"pouvez-vous", r"pourriez-vous", r"veuillez", r"envoyez\w*",
              r"indiquez\w*", r"communiquez\w*", r"donnez\w*", r"transmettez\w*",
-             r"s'il vous plait", r"svp"),
+             r"s'il vous plait", r"svp", r"dites-(?:moi|nous)", r"donne-moi", r"envoie-moi",
+             r"confirmez\w*", r"precisez\w*", r"lisez-moi", r"peux-tu", r"pourrais-tu"),
     negation=(r"ne (?:partagez|communiquez|envoyez|publiez) (?:jamais|pas)",
-              r"nous ne vous demanderons jamais"),
+              r"nous ne vous demanderons jamais",
+              r"ne (?:vous |te )?(?:demanderons|demanderai|demandons|demande) (?:jamais|pas)",
+              r"(?:je n'ai|nous n'avons|on n'a) (?:pas |jamais )?besoin",
+              r"sans (?:me |nous )?(?:donner|communiquer)"),
     public_cue=(r"(?:ici|dans les commentaires|en commentaire|sous ce post|publiquement)",),
+    promotion=(r"\d+ ?% de (?:reduction|remise)", r"code (?:promo|de reduction)",
+               r"avec le code [a-z]+\d*", r"offre speciale", r"ne (?:manquez|ratez|rate) pas",
+               r"(?:nouvelle|nouvelles|nouveau|nouveaux) (?:collection|offres?|forfaits?)",
+               r"(?:avez-vous|as-tu) vu (?:notre|nos)", r"profitez de (?:notre|nos|cette) "
+               r"(?:offre|promo|reduction)", r"decouvrez (?:notre|nos) (?:nouvelle|nouveau|"
+               r"nouvelles|nouveaux|offre|gamme)"),
 )  # fmt: skip
 
 PHRASES: Mapping[str, LanguagePhrases] = MappingProxyType({"en": EN, "es": ES, "fr": FR})
@@ -1128,6 +1155,10 @@ PHRASES: Mapping[str, LanguagePhrases] = MappingProxyType({"en": EN, "es": ES, "
 PLACEHOLDER_PATTERN = (
     r"\[[^\]]{0,40}macro[^\]]{0,40}\]|\[(?:name|customer|first ?name|issue|order|topic|x+|insert[^\]]{0,30}|[a-z _]{2,20})\]"
     r"|\{[a-z_ ]{1,30}\}|<(?:name|customer|first ?name)>|\bx{3,}\b"
+    # a note to the agent left in the macro: "(Agent: offer callback if eligible)"
+    r"|[\[(](?:agent|agente|rep|advisor|adviser|conseiller|internal|interne|note interne|"
+    r"nota interna|note to agent|todo|tbc)(?: note)? ?[:\-][^\])]{0,80}[\])]"
+    r"|[\[(](?:delete|choose|select) (?:as )?(?:appropriate|applicable)[\])]"
 )
 # Acronyms that are not shouting.
 ALLOWED_ACRONYMS = frozenset({
