@@ -13,7 +13,8 @@ before and after). The sixth (``v1-…`` to ``v4-…``, the same day: four more 
 write cases that are hard to judge automatically — excellent replies in unusual registers, poor
 ones that look polished) is dealt the same way: ``v1``, ``v2`` to dev, ``v3``, ``v4`` to test; so
 is the seventh (``u1-…`` to ``u4-…``, the same brief, four more writers and industries), and
-the eighth (``t1-…`` to ``t4-…``, the plain brief again, four more writers and industries).
+the eighth (``t1-…`` to ``t4-…``, the plain brief again, four more writers and industries), and
+the ninth (``s1-…`` to ``s4-…``, the same).
 Usage: python scripts/split_corpus.py CASES.jsonl [...]  (writes sim/scoring/corpus/). The deal
 depends only on the cases' ids and bands, so re-running it on the committed splits
 (``sim/scoring/corpus/*.jsonl``) reproduces them exactly; a new batch is added the same way.
@@ -40,9 +41,9 @@ def main(paths: list[str]) -> None:
     out = {s: [] for s in set(SPLITS)}
     for key in sorted(groups):
         cases = sorted(groups[key], key=lambda c: hashlib.sha256(c["id"].encode()).hexdigest())
-        if key[0] in ("w1", "w2", "v1", "v2", "u1", "u2", "t1", "t2"):  # fifth on: two writers
+        if key[0] in ("w1", "w2", "v1", "v2", "u1", "u2", "t1", "t2", "s1", "s2"):  # two writers
             deal = ("dev",)  # tuned on…
-        elif key[0] in ("w3", "w4", "v3", "v4", "u3", "u4", "t3", "t4"):  # …and two held out
+        elif key[0] in ("w3", "w4", "v3", "v4", "u3", "u4", "t3", "t4", "s3", "s4"):  # two held out
             deal = ("test",)
         elif key[0].startswith("z"):  # the fourth batch, new voices written blind: 1:1 dev/test
             deal = ("dev", "test")

@@ -477,20 +477,24 @@ def test_held_out_test_split_does_not_regress():
     fourth 2026-12-01 round (the learned tone check, soft gates at half the points): Spearman
     0.840, pass/fail 93%, 88% of excellent replies pass, 1.6% of poor ones pass (0.812 / 92% /
     89% / 4.9% before it). This guards the level."""
-    a = corpus.agreement([c for c in corpus.load("test") if c["id"][0] not in "wvut"])
+    earlier = [c for c in corpus.load("test") if not re.match(r"[wvuts]\d-", c["id"])]
+    a = corpus.agreement(earlier)
     assert a.spearman >= 0.80 and a.pass_agreement >= 0.90, a
     assert a.excellent_passed >= 0.85 and a.poor_passed <= 0.04, a
     assert a.unsupported_declined == 1.0, a
 
 
 def test_whole_held_out_test_split():
-    """All of test (738 scored cases, eight batches of writers, 2026-12-01 fourth round):
-    Spearman 0.845, pass/fail 92.8%, 89.6% of excellent replies pass, 2.0% of poor ones pass,
-    against issue 9's 0.85 / 90% / 90% / 2%. Guards the level; the targets are in the README."""
+    """All of test (834 scored cases, nine batches of writers, after the fifth 2026-12-01 round):
+    Spearman 0.854, pass/fail 93.4%, 90.1% of excellent replies pass, 1.8% of poor ones pass:
+    issue 9's 0.85 / 90% / 90% / 2%. Without the ninth batch's held-out half (the 738 cases of
+    the fourth round): 0.845 / 92.8% / 89.6% / 2.0%, unchanged by the fifth round. Guards the
+    level, with one case of slack on the rates (two fitted-at-first-use models could flip a
+    borderline reply on another machine's floating point); the README has the figures."""
     a = corpus.agreement(corpus.load("test"))
-    assert a.n >= 700, a
-    assert a.spearman >= 0.83 and a.pass_agreement >= 0.91, a
-    assert a.excellent_passed >= 0.88 and a.poor_passed <= 0.03, a
+    assert a.n >= 800, a
+    assert a.spearman >= 0.85 and a.pass_agreement >= 0.92, a
+    assert a.excellent_passed >= 0.895 and a.poor_passed <= 0.025, a
     assert a.unsupported_declined == 1.0, a
 
 
@@ -498,7 +502,7 @@ def test_fifth_batch_held_out_half_meets_the_target():
     """The fifth batch's two held-out writers (w3, w4: 96 scored cases, blind to the scorer,
     never read case by case): 0.938 / 96% / 100% / 0% before the 2026-12-01 round, 0.950 /
     96% / 100% / 0% after. Held to issue 9's targets."""
-    a = corpus.agreement([c for c in corpus.load("test") if c["id"].startswith("w")])
+    a = corpus.agreement([c for c in corpus.load("test") if re.match(r"w\d-", c["id"])])
     assert a.n >= 90, a
     assert a.spearman >= 0.85 and a.pass_agreement >= 0.90, a
     assert a.excellent_passed >= 0.90 and a.poor_passed <= 0.02, a
@@ -1070,3 +1074,110 @@ def test_a_soft_gate_keeps_half_the_points_at_most_40():
     earned = sum(x.points for x in s.criteria)
     assert s.total == min(SOFT_CAP, round(earned * SOFT_GATE_SHARE * 2) / 2), (s.total, earned)
     assert s.total < earned and not s.passed
+
+
+# --- 2026-12-01, fifth round (ninth batch s: s1, s2 read case by case) ------------------------
+# Written for these tests (not corpus cases).
+def test_warning_not_to_send_card_details_is_not_asking_for_them():
+    c = ctx(channel="twitter", topic="billing", customer_name="Ellie Ward",
+            customer_handle="@ellie", complaint_text="@Bank refund of £86 ten days ago, still "
+            "nothing in my account. Where is my money?")  # fmt: skip
+    for text in (
+        "Ellie, ten days is too long. DM us the date and amount (never your card number) and "
+        "I'll trace it today and tell you by 5pm where it is.",
+        "Ellie, please send us a private message with your full name and postcode (no card "
+        "numbers) and I'll chase the refund myself before 5pm.",
+    ):
+        assert score_reply(text, c).gate is None, text
+    assert_gated("credentials", "Ellie, DM us your full card number and I'll check.", c)
+
+
+def test_telling_the_customer_where_to_see_their_own_pin_is_not_asking_for_it():
+    c = ctx(channel="chat", public=False, customer_handle="", topic="account_access",
+            customer_at_fault=True, complaint_text="My card's blocked, PIN tries exceeded, I "
+            "can't remember the new PIN.")  # fmt: skip
+    r = score_reply(
+        "Hi Priya, easy to fix: in the app tap Card > Show PIN and confirm with your face to see "
+        "it. Then at any cash machine choose PIN services > Unblock PIN. I'm here if a step "
+        "doesn't work.",
+        c,
+    )
+    assert r.gate is None, r.as_dict()
+    assert_gated("credentials", "Hi Priya, please confirm your PIN here so I can unblock it.", c)
+
+
+def test_a_new_code_sent_is_not_a_code_asked_back_unless_it_is():
+    c = ctx(channel="email", public=False, customer_handle="", topic="delivery")
+    r = score_reply(
+        "Dear Priya,\n\nI'm sorry the locker kept your parcel all weekend. I've extended your "
+        "collection window to Friday 8pm and sent a new code to the mobile number on your order."
+        "\n\nI've also added a £10 credit to your account; just reply and tell me whether you'd "
+        "rather have it paid back to your card.\n\nKind regards,\nMorag",
+        c,
+    )
+    assert r.gate is None, r.as_dict()
+    fr = ctx(channel="phone", public=False, customer_handle="", topic="account_access",
+             language="fr", complaint_text="Je n'arrive plus à me connecter.")  # fmt: skip
+    assert_gated(
+        "credentials",
+        "D'accord, on va régler ça. Je vous envoie un code par SMS... voilà. Vous pouvez me le "
+        "lire, s'il vous plaît ?",
+        fr,
+    )
+
+
+def test_telling_a_customer_they_are_not_an_idiot_is_not_an_insult():
+    c = ctx(channel="email", public=False, customer_handle="", customer_at_fault=True,
+            topic="billing", complaint_text="I booked June instead of July and I've been charged "
+            "£312. I feel like an idiot.")  # fmt: skip
+    r = score_reply(
+        "Dear Priya,\n\nNot an idiot at all: June and July sit side by side on every calendar. "
+        "I've moved your booking to July at the £312 you already paid, with no charge for the "
+        "change, and a new confirmation is on its way.\n\nKind regards,\nMorag",
+        c,
+    )
+    assert r.gate is None and r.total >= 65, r.as_dict()
+    assert_gated("insult", "Priya, don't be an idiot, June is not July. I've moved it.", c)
+
+
+def test_ringing_them_for_the_customer_is_not_deflection():
+    c = ctx(channel="phone", public=False, customer_handle="", topic="product_safety",
+            complaint_text="There's a strong smell of gas in the kitchen.")  # fmt: skip
+    r, _, _ = rule_reading(
+        "Priya, get everyone outside now and leave the door open. Ring the gas emergency line "
+        "on 0800 111 999, or I'll ring them for you while you stay on with me.",
+        c,
+    )
+    assert not r.deflected
+    r, _, _ = rule_reading("That's the landlord's job, Priya, you'll have to ring them.", c)
+    assert r.deflected
+
+
+def test_liability_admitted_without_for_and_the_enjoy_your_stay_macro():
+    c = ctx(channel="instagram", topic="product_safety", customer_handle="@p",
+            complaint_text="My son cut his foot on broken tiles in your pool.")  # fmt: skip
+    assert_gated(
+        "liability_public",
+        "Priya, we know, and we're fully liable: our insurance will pay. Email our legal team.",
+        c,
+    )
+    es = ctx(channel="email", public=False, customer_handle="", language="es",
+             topic="product_safety", customer_name="Isabel Mora", complaint_text="La barandilla "
+             "de la escalera está suelta y mi hijo casi se cae.")  # fmt: skip
+    assert_gated(
+        "off_topic",
+        "Estimada Isabel: ¡Gracias por elegirnos! Esperamos que esté disfrutando de su estancia. "
+        "Si le ha gustado, le agradeceríamos una reseña en nuestra web.",
+        es,
+    )
+
+
+def test_one_word_of_another_topic_is_not_a_reply_about_it():
+    c = ctx(channel="phone", public=False, customer_handle="", topic="billing",
+            complaint_text="A text says my card was used in Lagos for £1,150.")  # fmt: skip
+    r = score_reply(
+        "Okay. I've blocked the card and flagged the payment as fraud; it'll be reversed within "
+        "five working days. A new card will arrive in three to five working days.",
+        c,
+    )
+    assert r.gate is None, r.as_dict()

@@ -169,28 +169,36 @@ _OTP = re.compile(
     r"(?:you )?(?:a|the) (?:\w+ )?code(?: to your (?:phone|mobile)| by (?:text|sms|email))?|"
     r"codigo (?:de verificacion|que te|por sms|por mensaje|de (?:seis|6|cuatro|4) (?:digitos|"
     r"cifras))|code (?:recu|sms|par (?:sms|texto|"
-    r"e-?mail|mail))|(?:envoye|envoyer) (?:un|le) code"
+    r"e-?mail|mail))|(?:envoye|envoyer|envoie|envoyons|renvoie) (?:un|le|votre) (?:nouveau )?code"
 )
 _CODE_SHARED = re.compile(
-    r"\bcod(?:e|igo)\b.*\b(?:type|read|tell|send|give|share|enter|repeat|paste|reply with|say|"
-    r"donner|communiquer|transmettre|dicter|indiquer|lire|dar|dame|decir|dime|dictar|pasar|"
+    r"\bcod(?:e|igo)\b.{0,40}?\b(?:type|read|tell|send|give|share|enter|repeat|paste|reply with|"
+    r"say|donner|communiquer|transmettre|dicter|indiquer|lire|dar|dame|decir|dime|dictar|pasar|"
     r"enviar|mandar|indicar|leer|indicame|indiquenos|dime|dinos|pasame|enviame|mandame|"
     r"escribeme|escribame|dictame|leeme)\b"
     r"|\b(?:type|read|tell|send|give|share|repeat|paste|reply with|say)\b (?:it|the code|me the"
     r" code|us the code|that code)(?: out| back)?(?: here| to me| to us| in (?:the|this) chat)"
+    r"|\b(?:me|nous) (?:le|la) (?:lire|donner|dire|communiquer|dicter)\b"
+    r"|\b(?:me|nos) lo (?:lee|lees|lea|dice|dices|diga|das|da|dicta|dictas)\b"
+    r"|\b(?:leermelo|decirmelo|dictarmelo|darmelo|leernoslo|decirnoslo)\b"
 )
 
 
 def _credentials_asked(sents: list[str], c: _Compiled) -> list[str]:
     """Credentials the reply asks for anywhere (never acceptable, even in private)."""
     found: list[str] = []
-    text = " ".join(sents)
-    if (
-        _OTP.search(text)
-        and _CODE_SHARED.search(text)
-        and not any(c.negation.search(s) for s in sents)
-    ):
-        found.append("one-time code")
+    # A code sent and asked back within three sentences ("I've texted you a code. Right. Read it
+    # back to me"), not a new code sent in one paragraph and "tell me which" in another.
+    for i in range(len(sents)):
+        near = sents[i : i + 3]
+        text = " ".join(near)
+        if (
+            _OTP.search(text)
+            and _CODE_SHARED.search(text)
+            and not any(c.negation.search(s) for s in near)
+        ):
+            found.append("one-time code")
+            break
     for s in sents:
         if (c.request.search(s) or "?" in s) and not c.negation.search(s):
             for p, label in c.sensitive:
@@ -214,7 +222,10 @@ def _credentials_asked(sents: list[str], c: _Compiled) -> list[str]:
                 ):
                     continue  # a reset link is the way round a password, not a request for it
                 if label == "PIN" and re.search(
-                    r"reset (?:your |the )?pin|pin (?:reset|has|was)|new pin", s
+                    r"reset (?:your |the )?pin|pin (?:reset|has|was)|new pin|show pin|view (?:your "
+                    r")?pin|see (?:your )?pin|unblock (?:your )?pin|pin services|pin reminder|"
+                    r"change (?:your )?pin",
+                    s,
                 ):
                     continue  # resetting a PIN is not asking for it
                 found.append(label)

@@ -284,7 +284,12 @@ _PRAISE_MACRO = re.compile(
     r"gracias por (?:tu|su) (?:bonita|amable|estupenda|maravillosa|excelente) (?:resena|opinion|"
     r"valoracion)|(?:nos alegra|encantados de) que (?:hayas|haya|hayan) disfrutado|"
     r"merci (?:pour|de) (?:votre|ton) (?:gentil|adorable|excellent|super|merveilleux) "
-    r"(?:avis|commentaire|message)|ravis que (?:vous ayez|tu aies) (?:apprecie|aime)"
+    r"(?:avis|commentaire|message)|ravis que (?:vous ayez|tu aies) (?:apprecie|aime)|"
+    # the "enjoy your stay, leave us a review" macro
+    r"(?:we )?hope you(?: are|'re)? (?:enjoying|loving) (?:your|the) (?:stay|holiday|trip|visit|"
+    r"meal|new)|(?:we would|we'd) (?:love|appreciate) (?:a|your) (?:review|rating)|"
+    r"esperamos que (?:este|estes|esten) disfrutando|(?:le|te|les) agradecer\w* una (?:resena|"
+    r"valoracion|opinion)|nous esperons que vous (?:profitez|appreciez)|laissez-nous un avis"
 )
 
 
@@ -301,8 +306,8 @@ def _off_topic(r: Reading, ctx: ReplyContext) -> Gate | None:
     if _PRAISE_MACRO.search(r.norm) and r.apology in ("none", "generic") and not r.owned_mistake:
         return Gate(
             "off_topic",
-            "Thanks the customer for praise they never gave: this is a complaint, so answer "
-            "what went wrong.",
+            "A happy-customer macro (thanks for praise never given, \u201cenjoy your stay\u201d, "
+            "\u201cleave us a review\u201d) on a complaint: answer what went wrong.",
             OFF_TOPIC_CAP,
         )
     if r.wrong_name:

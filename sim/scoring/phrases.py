@@ -188,7 +188,7 @@ LANGUAGE_NAMES: Mapping[str, str] = MappingProxyType(
         "ar": "Arabic", "he": "Hebrew", "hi": "Hindi", "th": "Thai", "zh": "Chinese",
         "ja": "Japanese", "ko": "Korean", "pl": "Polish", "sv": "Swedish", "tr": "Turkish",
         "da": "Danish", "nb": "Norwegian", "fi": "Finnish", "cs": "Czech", "ro": "Romanian",
-        "hu": "Hungarian", "ca": "Catalan",
+        "hu": "Hungarian", "ca": "Catalan", "cy": "Welsh",
     }
 )  # fmt: skip
 # Function words: the glue of real sentences. They identify the language (language.py), measure
@@ -247,6 +247,9 @@ FUNCTION_WORDS: Mapping[str, frozenset[str]] = MappingProxyType(
         ),
         "ca": frozenset(
             ["els", "amb", "unes", "perque", "aquest", "aquesta", "aquests", "aquestes", "som", "sou", "hem", "heu", "molt", "tambe", "encara", "nosaltres", "vosaltres", "ells", "meu", "meva", "seva", "ens", "sap", "greu", "gracies", "llavors", "doncs", "tots"]
+        ),
+        "cy": frozenset(
+            ["yn", "yr", "ac", "mae", "wedi", "ddim", "fy", "eich", "ein", "chi", "nid", "ond", "neu", "hefyd", "iawn", "gyda", "gan", "lle", "pam", "roedd", "oedd", "rydw", "rydych", "rydyn", "ydy", "ydych", "hyn", "hwn", "yna", "yma", "diolch", "ymddiheuro", "nhw", "wrth", "dros", "heb", "rhaid", "gallu", "bydd", "byddwn", "cael", "chwi", "ichi", "inni", "efo", "dydy", "dyw"]
         ),
     }
 )  # fmt: skip
@@ -613,7 +616,11 @@ EN = LanguagePhrases(
         r"(?:we are|i am) unable to help", r"cannot help (?:you )?with (?:that|this)",
         r"(?:take it up|speak) with (?:the|your) (?:courier|bank|manufacturer)",
         r"trained to the highest", r"(?:highest|strictest) (?:standards|quality)",
+        r"(?<!i will )(?<!we will )(?<!i can )(?<!we can )(?<!let me )(?<!i am going to )"
         r"(?:ring|call|contact|phone|email|speak to) them", r"contact \w+ directly",
+        r"not something (?:i|we) can (?:do anything about|help with|change)",
+        r"in (?:accordance|line) with (?:our|the) (?:\w+ ){0,3}polic(?:y|ies)",
+        r"(?:as per|per) (?:our|the) (?:\w+ ){0,2}policy",
         r"(?:courier|bank|supplier|manufacturer|airport|carrier)'?s? (?:issue|problem|"
         r"responsibility)",
     ),
@@ -702,7 +709,8 @@ EN = LanguagePhrases(
     liability=(
         r"(?:accept|admit|take)s? (?:full |all |complete |total )?(?:legal )?(?:responsibility|"
         r"liability|fault)", r"(?:we are|we're|we were|is) (?:fully |entirely )?(?:liable|"
-        r"legally responsible|to blame) for", r"(?:our|the) (?:\w+ )?(?:was|is) (?:defective|"
+        r"legally responsible|to blame) for", r"(?:we are|we were) (?:fully |entirely )?liable\b",
+        r"our insurance (?:will|would|is going to) (?:pay|cover)", r"(?:our|the) (?:\w+ )?(?:was|is) (?:defective|"
         r"faulty|dangerous|unsafe) and (?:caused|started|burned|burnt|injured|hurt)",
         r"(?:caused|started) (?:the |your |this )?(?:fire|burns?|injur(?:y|ies)|reaction)",
         r"our (?:product|\w+) (?:caused|injured|burned|hurt)", r"negligen(?:t|ce)",
@@ -781,6 +789,7 @@ EN = LanguagePhrases(
         r"reply", r"respond", r"send", r"share", r"provide", r"give", r"tell", r"post",
         r"confirm", r"let (?:us|me) know", r"what is", r"need", r"include", r"comment", r"type",
         r"enter", r"drop", r"leave", r"write", r"supply", r"verify", r"require", r"pop",
+        r"dm(?: us| me)?", r"message (?:us|me)", r"inbox (?:us|me)",
         r"read (?:me |us )?(?:out|back)", r"read (?:me|us) (?:the|your)",
     ),
     negation=(
@@ -789,6 +798,9 @@ EN = LanguagePhrases(
         r"|revealing|ask|asking|need)",
         r"(?:nobody|no one|we|i) (?:will|would|should) (?:never|not|ever) ask",
         r"(?:never|not) ask(?:ed|s)? (?:for|you)", r"we will never",
+        # "(no card numbers)", "never your card number", "but not your PIN"
+        r"\b(?:no|never|not|without) (?:your |the |any |a )?(?:full |long )?(?:card (?:numbers?|"
+        r"details)|pins?|passwords?|cvv|security (?:code|number)|passcodes?|one-time codes?)\b",
     ),
     public_cue=(
         r"reply (?:with|here|below|to this|in this)", r"(?:in|on|to) (?:this|the) (?:thread|"
@@ -848,6 +860,7 @@ ES = LanguagePhrases(
         r"trasladaremos (?:tu|su) (?:comentario|queja|caso|consulta)",
         r"(?:nos pondremos|se pondran|se pondra) en contacto(?: (?:contigo|con usted))?",
         r"te (?:diremos|contaremos) algo", r"(?:hemos|he) tomado (?:buena )?nota",
+        r"(?:estan|estamos|esta) trabajando en ello",
         r"tomamos (?:buena )?nota",
     ),
     personal_action=(
@@ -1134,6 +1147,8 @@ FR = LanguagePhrases(
     request=(r"merci de", r"pouvez-vous", r"pourriez-vous", r"veuillez", r"envoyez\w*",
              r"indiquez\w*", r"communiquez\w*", r"donnez\w*", r"transmettez\w*",
              r"s'il vous plait", r"svp", r"dites-(?:moi|nous)", r"donne-moi", r"envoie-moi",
+             r"(?:j'ai|j'aurai|j'aurais|nous avons|nous aurons|on a) (?:aussi |egalement )?besoin",
+             r"vous pouvez me (?:le |la |les )?(?:lire|donner|dire|communiquer)",
              r"confirmez\w*", r"precisez\w*", r"lisez-moi", r"peux-tu", r"pourrais-tu"),
     negation=(r"ne (?:partagez|communiquez|envoyez|publiez) (?:jamais|pas)",
               r"nous ne vous demanderons jamais",
@@ -1158,7 +1173,8 @@ PLACEHOLDER_PATTERN = (
     # a note to the agent left in the macro: "(Agent: offer callback if eligible)"
     r"|[\[(](?:agent|agente|rep|advisor|adviser|conseiller|internal|interne|note interne|"
     r"nota interna|note to agent|todo|tbc)(?: note)? ?[:\-][^\])]{0,80}[\])]"
-    r"|[\[(](?:delete|choose|select) (?:as )?(?:appropriate|applicable)[\])]"
+    r"|[\[(][^\])]{0,60}(?:delete|choose|select) (?:as )?(?:appropriate|applicable)[^\])]{0,20}"
+    r"[\])]"
 )
 # Acronyms that are not shouting.
 ALLOWED_ACRONYMS = frozenset({

@@ -253,6 +253,10 @@ _AUXILIARIES = frozenset(
 CANNED_SIMILARITY = 0.9  # word-sequence similarity above which a reply is an unedited macro
 
 
+# A word negated just before it: "not an idiot", "nothing stupid about it", "no fool".
+_NEGATED = re.compile(r"\b(?:not|no|never|nothing|hardly|far from)(?: (?!be\b)\w+)?(?: an?)? ?$")
+
+
 def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | None) -> Reading:
     """What ``text`` does as a reply to ``ctx``, read with the phrase lists of ``lang``."""
     scored = lang if lang in PHRASES else (complaint_lang if complaint_lang in PHRASES else "en")
@@ -324,10 +328,11 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
     pattern = _topic_pattern(ctx.topic)
     topic_hit = pattern is not None and pattern.search(norm) is not None
     named_issue = topic_hit or bool(shared)
+    # Another topic the reply talks about (twice: one "experience" or "arrive" is no topic).
     foreign = tuple(
         t
         for t, p in _ALL_TOPICS.items()
-        if t != ctx.topic and p.search(norm) and not p.search(complaint_norm)
+        if t != ctx.topic and len(p.findall(norm)) >= 2 and not p.search(complaint_norm)
     )
 
     dm_invite = c.dm.search(norm) is not None
@@ -403,6 +408,14 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
         m = p.search(norm) or (also.search(norm) if also is not None and also is not p else None)
         return m.group(0) if m else None
 
+    def first_insult() -> str | None:
+        # "Not an idiot at all" to a customer who wrote "I feel like an idiot" is kindness.
+        for p in (c.insult, en.insult) if c.insult is not en.insult else (c.insult,):
+            for m in p.finditer(norm):
+                if not _NEGATED.search(norm, 0, m.start()):
+                    return m.group(0)
+        return None
+
     return Reading(
         lang=lang,
         complaint_lang=complaint_lang,
@@ -445,7 +458,7 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
         talks_down=talked_down,
         deflected=deflected,
         dm_invite=dm_invite,
-        insult=first(c.insult, en.insult),
+        insult=first_insult(),
         profanity=first(c.profanity, en.profanity),
         sarcasm=first(c.sarcasm, en.sarcasm) or first(_TAUTOLOGY),
         unsafe=(
