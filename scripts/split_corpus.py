@@ -14,7 +14,9 @@ write cases that are hard to judge automatically — excellent replies in unusua
 ones that look polished) is dealt the same way: ``v1``, ``v2`` to dev, ``v3``, ``v4`` to test; so
 is the seventh (``u1-…`` to ``u4-…``, the same brief, four more writers and industries), and
 the eighth (``t1-…`` to ``t4-…``, the plain brief again, four more writers and industries), and
-the ninth (``s1-…`` to ``s4-…``, the same).
+the ninth (``s1-…`` to ``s4-…``, the same). The tenth (``r1-…`` to ``r4-…``, the plain brief,
+four more writers), written when tuning had ended, is all test: a held-out check of the final
+scorer on writers nobody read.
 Usage: python scripts/split_corpus.py CASES.jsonl [...]  (writes sim/scoring/corpus/). The deal
 depends only on the cases' ids and bands, so re-running it on the committed splits
 (``sim/scoring/corpus/*.jsonl``) reproduces them exactly; a new batch is added the same way.
@@ -29,6 +31,23 @@ from pathlib import Path
 OUT = Path(__file__).resolve().parent.parent / "sim" / "scoring" / "corpus"
 SPLITS = ("train", "train", "train", "dev", "test")
 SPLITS_BATCH2 = ("train", "test")
+# Fifth batch on: two writers' cases held out; the tenth (written after tuning ended) all four.
+HELD_OUT_WRITERS = (
+    "w3",
+    "w4",
+    "v3",
+    "v4",
+    "u3",
+    "u4",
+    "t3",
+    "t4",
+    "s3",
+    "s4",
+    "r1",
+    "r2",
+    "r3",
+    "r4",
+)
 
 
 def main(paths: list[str]) -> None:
@@ -43,7 +62,7 @@ def main(paths: list[str]) -> None:
         cases = sorted(groups[key], key=lambda c: hashlib.sha256(c["id"].encode()).hexdigest())
         if key[0] in ("w1", "w2", "v1", "v2", "u1", "u2", "t1", "t2", "s1", "s2"):  # two writers
             deal = ("dev",)  # tuned on…
-        elif key[0] in ("w3", "w4", "v3", "v4", "u3", "u4", "t3", "t4", "s3", "s4"):  # two held out
+        elif key[0] in HELD_OUT_WRITERS:  # …two held out; the tenth batch: all four
             deal = ("test",)
         elif key[0].startswith("z"):  # the fourth batch, new voices written blind: 1:1 dev/test
             deal = ("dev", "test")

@@ -477,7 +477,7 @@ def test_held_out_test_split_does_not_regress():
     fourth 2026-12-01 round (the learned tone check, soft gates at half the points): Spearman
     0.840, pass/fail 93%, 88% of excellent replies pass, 1.6% of poor ones pass (0.812 / 92% /
     89% / 4.9% before it). This guards the level."""
-    earlier = [c for c in corpus.load("test") if not re.match(r"[wvuts]\d-", c["id"])]
+    earlier = [c for c in corpus.load("test") if not re.match(r"[wvutsr]\d-", c["id"])]
     a = corpus.agreement(earlier)
     assert a.spearman >= 0.80 and a.pass_agreement >= 0.90, a
     assert a.excellent_passed >= 0.85 and a.poor_passed <= 0.04, a
@@ -485,16 +485,28 @@ def test_held_out_test_split_does_not_regress():
 
 
 def test_whole_held_out_test_split():
-    """All of test (834 scored cases, nine batches of writers, after the fifth 2026-12-01 round):
-    Spearman 0.854, pass/fail 93.4%, 90.1% of excellent replies pass, 1.8% of poor ones pass:
-    issue 9's 0.85 / 90% / 90% / 2%. Without the ninth batch's held-out half (the 738 cases of
-    the fourth round): 0.845 / 92.8% / 89.6% / 2.0%, unchanged by the fifth round. Guards the
-    level, with one case of slack on the rates (two fitted-at-first-use models could flip a
-    borderline reply on another machine's floating point); the README has the figures."""
+    """All of test (1,026 scored cases, ten batches of writers, after the fifth 2026-12-01 round):
+    Spearman 0.865, pass/fail 93.7%, 90.5% of excellent replies pass, 1.4% of poor ones pass;
+    issue 9's targets are 0.85 / 90% / 90% / 2%. Without the tenth batch (the 834 of the fifth
+    round): 0.854 / 93.4% / 90.1% / 1.8%; without the ninth's held-out half as well (the 738 of the
+    fourth round): 0.845 / 92.8% / 89.6% / 2.0%. Guards the level, with one case of slack on the
+    rates (two fitted-at-first-use models could flip a borderline reply on another machine's
+    floating point); the README has the figures."""
     a = corpus.agreement(corpus.load("test"))
-    assert a.n >= 800, a
-    assert a.spearman >= 0.85 and a.pass_agreement >= 0.92, a
-    assert a.excellent_passed >= 0.895 and a.poor_passed <= 0.025, a
+    assert a.n >= 1000, a
+    assert a.spearman >= 0.855 and a.pass_agreement >= 0.925, a
+    assert a.excellent_passed >= 0.9 and a.poor_passed <= 0.02, a
+    assert a.unsupported_declined == 1.0, a
+
+
+def test_tenth_batch_written_after_tuning_meets_the_target():
+    """The tenth batch (r1-r4: four writers, plain brief, written after the last round of tuning
+    and scored once, never read; all of it in test): 0.907 / 94.8% / 92.3% / 0% on 192 scored
+    cases. The check that replies nobody here saw are read as well as the test split."""
+    a = corpus.agreement([c for c in corpus.load("test") if re.match(r"r\d-", c["id"])])
+    assert a.n >= 180, a
+    assert a.spearman >= 0.88 and a.pass_agreement >= 0.92, a
+    assert a.excellent_passed >= 0.90 and a.poor_passed <= 0.02, a
     assert a.unsupported_declined == 1.0, a
 
 
