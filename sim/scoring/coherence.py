@@ -72,9 +72,14 @@ def _features(text: str) -> tuple[np.ndarray, np.ndarray]:
     """(bucket indices, values) of a text's shape n-grams, scaled by 1/sqrt(length)."""
     toks = [_shape(t) for t in _TOKEN.findall(text.casefold())]
     seq = ["<s>", *toks, "</s>"]
-    grams = [hash_ngram(seq[i : i + n]) for n in (2, 3) for i in range(len(seq) - n + 1)]
+    grams = [_hashed(tuple(seq[i : i + n])) for n in (2, 3) for i in range(len(seq) - n + 1)]
     idx, counts = np.unique(np.array(grams, dtype=np.int64), return_counts=True)
     return idx, counts / np.sqrt(max(1, len(seq)))
+
+
+@lru_cache(maxsize=1 << 16)
+def _hashed(gram: tuple[str, ...]) -> int:
+    return hash_ngram(list(gram))  # shapes repeat: a few thousand n-grams cover the corpus
 
 
 def hash_ngram(gram: list[str]) -> int:

@@ -44,18 +44,48 @@ def _names_customer(raw: str, norm: str, ctx: ReplyContext) -> tuple[bool, bool]
         else:
             by_name = _word_in(language.fold(first), norm)
     if not by_name and last:
-        honorific = "|".join(sorted(HONORIFICS))
-        by_name = (
-            re.search(rf"(?:{honorific})\.? {re.escape(language.fold(last))}(?![\w'])", norm)
-            is not None
-        )
+        by_name = _after_honorific(language.fold(last), norm)
     handle = language.fold(ctx.customer_handle[:MAX_NAME_CHARS].strip().lstrip("@"))
     by_handle = _word_in(handle, norm) if handle else False
     return by_name, by_handle and not by_name
 
 
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "_'"
+
+
 def _word_in(word: str, norm: str) -> bool:
-    return bool(word) and re.search(rf"(?<![\w']){re.escape(word)}(?![\w'])", norm) is not None
+    """``word`` in ``norm`` as a whole word (not inside another word or after an apostrophe).
+
+    String search, not a regex built per name: compiling one pattern per customer made every
+    reply pay for a compile and pushed the phrase patterns out of :mod:`re`'s cache."""
+    if not word:
+        return False
+    end = len(word)
+    i = norm.find(word)
+    while i >= 0:
+        if (i == 0 or not _word_char(norm[i - 1])) and (
+            i + end == len(norm) or not _word_char(norm[i + end])
+        ):
+            return True
+        i = norm.find(word, i + 1)
+    return False
+
+
+_HONORIFIC_BEFORE = re.compile(r"(?:" + "|".join(sorted(HONORIFICS)) + r")\.? $")
+
+
+def _after_honorific(last: str, norm: str) -> bool:
+    """ "Mrs Okafor": the surname as a whole word right after an honorific."""
+    end = len(last)
+    i = norm.find(last)
+    while i >= 0:
+        if (i + end == len(norm) or not _word_char(norm[i + end])) and _HONORIFIC_BEFORE.search(
+            norm, max(0, i - 16), i
+        ):
+            return True
+        i = norm.find(last, i + 1)
+    return False
 
 
 @lru_cache(maxsize=64)
@@ -239,13 +269,8 @@ _EXCLAMATIONS = re.compile(r"!{3,}")
 
 
 def _shouting(raw: str, allowed: frozenset[str]) -> bool:
-    cased = upper = 0
-    for ch in raw:
-        if ch.isupper():
-            upper += 1
-            cased += 1
-        elif ch.islower():
-            cased += 1
+    upper = sum(map(str.isupper, raw))
+    cased = upper + sum(map(str.islower, raw))
     if cased >= _SHOUT_MIN_LETTERS and upper >= _SHOUT_UPPER_RATIO * cased:
         return True
     run = 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from .phrases import FUNCTION_WORDS
 
@@ -26,6 +27,9 @@ _SCRIPTS = (
     ("ko", re.compile(r"[\uac00-\ud7af]")),
     ("ja", re.compile(r"[\u3040-\u30ff]")),
     ("zh", re.compile(r"[\u4e00-\u9fff]")),
+)
+_NON_LATIN = re.compile(
+    r"[\u0370-\u06ff\u0900-\u097f\u0e00-\u0e7f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]"
 )
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -55,7 +59,26 @@ def fold(text: str) -> str:
     if folded.isascii():  # nothing to decompose (most replies): the same result, far sooner
         return folded
     decomposed = unicodedata.normalize("NFKD", folded)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if decomposed.isascii():
+        return decomposed
+    if max(decomposed) > "\uffff":  # beyond the table below: the slow, exact way
+        return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _combining_marks().sub("", decomposed)
+
+
+@lru_cache(maxsize=1)
+def _combining_marks() -> re.Pattern[str]:
+    """Every combining mark of the Basic Multilingual Plane, as one character class."""
+    marks = [cp for cp in range(0x300, 0x10000) if unicodedata.combining(chr(cp))]
+    ranges, start, prev = [], marks[0], marks[0]
+    for cp in [*marks[1:], -1]:
+        if cp != prev + 1:
+            ranges.append(
+                re.escape(chr(start)) + ("-" + re.escape(chr(prev)) if prev > start else "")
+            )
+            start = cp
+        prev = cp
+    return re.compile("[" + "".join(ranges) + "]+")
 
 
 def _shares() -> dict[str, tuple[tuple[str, float], ...]]:
@@ -72,8 +95,8 @@ _SHARES = _shares()
 
 def detect(text: str) -> str | None:
     """The ISO 639-1 code of ``text``'s language, or None when there is too little to tell."""
-    letters = _LETTER.findall(text)
-    if letters:
+    letters = _LETTER.findall(text) if _NON_LATIN.search(text) else None
+    if letters:  # only a text with letters beyond Latin can be in another script
         for code, pattern in _SCRIPTS:
             if len(pattern.findall(text)) >= SCRIPT_SHARE * len(letters):
                 return code

@@ -332,7 +332,10 @@ def read(text: str, ctx: ReplyContext, lang: str | None, complaint_lang: str | N
     foreign = tuple(
         t
         for t, p in _ALL_TOPICS.items()
-        if t != ctx.topic and len(p.findall(norm)) >= 2 and not p.search(complaint_norm)
+        if t != ctx.topic
+        and (m := p.search(norm)) is not None
+        and p.search(norm, m.end()) is not None
+        and not p.search(complaint_norm)
     )
 
     dm_invite = c.dm.search(norm) is not None

@@ -122,7 +122,9 @@ def _fitted() -> tuple[dict[str, float], float]:
 
 
 def _logit(gs: set[str], weights: dict[str, float], bias: float) -> float:
-    return bias + sum(weights.get(g, 0.0) for g in gs)
+    # fsum: exact, so the order a set iterates in (which varies between processes) cannot move
+    # the last bit of the sum
+    return bias + math.fsum(weights[g] for g in gs & weights.keys())
 
 
 def probability(norm: str) -> float:

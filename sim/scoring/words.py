@@ -170,6 +170,7 @@ def stem(word: str) -> str:
     return word[:STEM_CHARS]
 
 
+@lru_cache(maxsize=4096)  # read several times per reply, for the same few names
 def name_parts(name: str) -> tuple[str, str]:
     """(first, last) name of a customer, without honorifics or suffixes."""
     name = unicodedata.normalize("NFKC", name[:MAX_NAME_CHARS]).translate(_QUOTES)
