@@ -277,8 +277,7 @@ def test_we_should_have_told_you_is_not_blame():
         "maintenant d'utiliser la poussette Zeta. Nous vous envoyons une pièce de remplacement "
         "gratuite sous 3 jours : écrivez-nous en message privé avec votre numéro de lot."
     )
-    r = score_reply(reply, c)
-    assert r.gate is None and r.passed, r.as_dict()
+    r = assert_passes(reply, c)
     res = next(x for x in r.criteria if x.key == "resolution")
     assert "Safety first" not in res.feedback
 
@@ -350,13 +349,12 @@ def test_a_safety_instruction_on_a_recall_is_on_topic():
     mentions a replacement (a product-quality word)."""
     c = ctx(topic="product_safety", complaint_text="@Parcelly is my heater in the recall? It "
             "smelt of burning last night.")  # fmt: skip
-    r = score_reply(
+    assert_passes(
         "Hi Priya, I'm so sorry, I know how worrying this is. Please stop using it and keep it "
         "unplugged for now. I'm booking a free collection and a replacement for you today, and "
         "I'll DM you the time slot within the hour.",
         c,
     )
-    assert r.gate is None and r.passed, r.as_dict()
 
 
 # --- Languages ---------------------------------------------------------------------------------
@@ -631,6 +629,13 @@ def assert_gated(key: str, text: str, c: ReplyContext) -> None:
     assert r.gate is not None and r.gate.key == key and not r.passed, r.as_dict()
 
 
+def assert_passes(text: str, c: ReplyContext):
+    """``text`` as a reply in ``c`` hits no gate and passes; the score, for further checks."""
+    r = score_reply(text, c)
+    assert r.gate is None and r.passed, r.as_dict()
+    return r
+
+
 # --- 2026-12-01 round: what replies do, read more structurally -------------------------------
 # Written for these tests (not corpus cases): each reading in new words, and its near miss.
 def test_a_list_of_promises_with_objects_is_still_stuffing():
@@ -643,12 +648,11 @@ def test_a_list_of_promises_with_objects_is_still_stuffing():
         c,
     )
     # Two promises with a time in a real reply are not a list.
-    r = score_reply(
+    assert_passes(
         "Priya, four days without movement on a birthday present is rotten timing. I will call "
         "the Leeds depot this morning. I will text you the new delivery slot by 2pm today.",
         c,
     )
-    assert r.gate is None and r.passed, r.as_dict()
 
 
 def test_praise_macro_on_a_complaint_is_off_topic():
@@ -875,13 +879,12 @@ def test_replies_in_more_unsupported_languages_are_declined():
 def test_not_safe_to_keep_using_is_a_safety_instruction_not_a_reassurance():
     c = ctx(channel="phone", public=False, customer_handle="", topic="product_safety",
             complaint_text="My laptop's trackpad is bulging and the lid won't close.")  # fmt: skip
-    r = score_reply(
+    assert_passes(
         "I'm really glad you rang, Priya. That bulge is the battery swelling, and it's not safe to "
         "keep using: shut it down and unplug the charger now. I'm booking a courier to collect "
         "it on Thursday morning in a fire-safe box.",
         c,
     )
-    assert r.gate is None and r.passed, r.as_dict()
 
 
 def test_the_shops_own_number_is_not_the_customers():
@@ -998,13 +1001,12 @@ def test_done_actions_to_the_customer_are_not_bare_promises():
     c = ctx(channel="phone", public=False, customer_handle="", customer_at_fault=True,
             topic="service", complaint_text="I missed the boiler service this morning, I was "
             "stuck at work. Do I have to pay the call-out?")  # fmt: skip
-    r = score_reply(
+    assert_passes(
         "No, Priya, there's no charge, and being stuck at work happens to all of us. I've "
         "rebooked you now: Friday the 14th, 8 till 12, and the engineer rings you half an hour "
         "before he sets off. If Friday's no good, ring us back and we'll move it again.",
         c,
     )
-    assert r.gate is None and r.passed, r.as_dict()
 
 
 def test_saying_you_will_never_need_the_password_is_not_asking_for_it():
