@@ -629,6 +629,13 @@ def assert_gated(key: str, text: str, c: ReplyContext) -> None:
     assert r.gate is not None and r.gate.key == key and not r.passed, r.as_dict()
 
 
+def assert_ungated(text: str, c: ReplyContext):
+    """``text`` as a reply in ``c`` hits no gate; the score, for further checks."""
+    r = score_reply(text, c)
+    assert r.gate is None, r.as_dict()
+    return r
+
+
 def assert_passes(text: str, c: ReplyContext):
     """``text`` as a reply in ``c`` hits no gate and passes; the score, for further checks."""
     r = score_reply(text, c)
@@ -806,12 +813,11 @@ def test_a_reply_addressed_to_another_customer_is_off_topic():
         c,
     )
     # A short form of the customer's own name is not someone else.
-    r = score_reply(
+    assert_ungated(
         "Hi Nat, I've refunded the £35 fee this morning; it shows in 3-5 working days. Sorry "
         "for the hassle.",
         c,
     )
-    assert r.gate is None, r.as_dict()
 
 
 def test_promises_chained_in_one_sentence_are_stuffing():
@@ -891,13 +897,12 @@ def test_the_shops_own_number_is_not_the_customers():
     c = ctx(channel="review", topic="service", customer_name="Julien Morel", customer_handle="",
             complaint_text="1 étoile. Trois allers-retours et toujours pas de téléphone "
             "réparé.")  # fmt: skip
-    r = score_reply(
+    assert_ungated(
         "Julien, trois allers-retours sur votre pause déjeuner : c'est exactement ce qui ne "
         "devait pas arriver. Votre téléphone est réparé et vous attend ; la réparation vous est "
         "offerte. Appelez la boutique au 04 72 00 45 10 et demandez-moi.",
         c,
     )
-    assert r.gate is None, r.as_dict()
 
 
 def test_a_password_reset_link_is_not_asking_for_the_password():
@@ -1110,26 +1115,24 @@ def test_telling_the_customer_where_to_see_their_own_pin_is_not_asking_for_it():
     c = ctx(channel="chat", public=False, customer_handle="", topic="account_access",
             customer_at_fault=True, complaint_text="My card's blocked, PIN tries exceeded, I "
             "can't remember the new PIN.")  # fmt: skip
-    r = score_reply(
+    assert_ungated(
         "Hi Priya, easy to fix: in the app tap Card > Show PIN and confirm with your face to see "
         "it. Then at any cash machine choose PIN services > Unblock PIN. I'm here if a step "
         "doesn't work.",
         c,
     )
-    assert r.gate is None, r.as_dict()
     assert_gated("credentials", "Hi Priya, please confirm your PIN here so I can unblock it.", c)
 
 
 def test_a_new_code_sent_is_not_a_code_asked_back_unless_it_is():
     c = ctx(channel="email", public=False, customer_handle="", topic="delivery")
-    r = score_reply(
+    assert_ungated(
         "Dear Priya,\n\nI'm sorry the locker kept your parcel all weekend. I've extended your "
         "collection window to Friday 8pm and sent a new code to the mobile number on your order."
         "\n\nI've also added a £10 credit to your account; just reply and tell me whether you'd "
         "rather have it paid back to your card.\n\nKind regards,\nMorag",
         c,
     )
-    assert r.gate is None, r.as_dict()
     fr = ctx(channel="phone", public=False, customer_handle="", topic="account_access",
              language="fr", complaint_text="Je n'arrive plus à me connecter.")  # fmt: skip
     assert_gated(
@@ -1189,9 +1192,8 @@ def test_liability_admitted_without_for_and_the_enjoy_your_stay_macro():
 def test_one_word_of_another_topic_is_not_a_reply_about_it():
     c = ctx(channel="phone", public=False, customer_handle="", topic="billing",
             complaint_text="A text says my card was used in Lagos for £1,150.")  # fmt: skip
-    r = score_reply(
+    assert_ungated(
         "Okay. I've blocked the card and flagged the payment as fraud; it'll be reversed within "
         "five working days. A new card will arrive in three to five working days.",
         c,
     )
-    assert r.gate is None, r.as_dict()
